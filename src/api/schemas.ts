@@ -1,0 +1,27 @@
+import { Type, type TSchema } from 'typebox';
+
+/** Shared request/response shapes: pagination on every list, problem details on every error. */
+export const PageQuery = {
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+  search: Type.Optional(Type.String({ maxLength: 200 })),
+};
+
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
+
+export const LibraryParams = Type.Object({ libraryId: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]*$' }) });
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String(),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.Optional(Type.String()), location: Type.Optional(Type.String()), line: Type.Optional(Type.Integer()), message: Type.String() }))),
+  },
+  { $id: 'Problem' },
+);
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);

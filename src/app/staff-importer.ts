@@ -1,0 +1,58 @@
+import type { ErrorDetail } from '../domain/errors.js';
+import { notFound } from '../domain/errors.js';
+import { parseLeasesCsv, parseStaffCsv, parseWorkstationsCsv } from '../engine/staff-csv.js';
+import { appendAudit } from '../store/audit-log.js';
+import type { Store } from '../store/db.js';
+import { importLeases, importStaff, importWorkstations } from '../store/directory.js';
+
+export interface ImportReport {
+  rows: number;
+  created: number;
+  updated: number;
+  /** Per-line problems; lines with errors were skipped or imported partly, as each message says. */
+  errors: ErrorDetail[];
+}
+
+export interface ImportActor {
+  label: string;
+  userId: string | null;
+}
+
+async function requireLibrary(store: Store, libraryId: string): Promise<void> {
+  if (!(await store.db.selectFrom('libraries').select('id').where('id', '=', libraryId).executeTakeFirst())) throw notFound(`library "${libraryId}"`);
+}
+
+/** Imports HR's staff CSV into a library. Good lines are kept even when others are bad. */
+export async function importStaffCsv(store: Store, libraryId: string, text: string, actor: ImportActor, onProgress?: (done: number, total: number) => void): Promise<ImportReport> {
+  await requireLibrary(store, libraryId);
+  const parsed = parseStaffCsv(text);
+  const outcome = await store.db.transaction().execute(async (trx) => {
+    const result = await importStaff(trx, libraryId, parsed.rows, (done) => onProgress?.(done, parsed.rows.length));
+    await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: 'staff.import', detail: { rows: parsed.rows.length, created: result.created, updated: result.updated, errors: parsed.errors.length + result.errors.length } });
+    return result;
+  });
+  return { rows: parsed.rows.length, created: outcome.created, updated: outcome.updated, errors: [...parsed.errors, ...outcome.errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
+}
+
+export async function importWorkstationsCsv(store: Store, libraryId: string, text: string, actor: ImportActor): Promise<ImportReport> {
+  await requireLibrary(store, libraryId);
+  const parsed = parseWorkstationsCsv(text);
+  const outcome = await store.db.transaction().execute(async (trx) => {
+    const result = await importWorkstations(trx, libraryId, parsed.rows);
+    await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: 'workstations.import', detail: { rows: parsed.rows.length, created: result.created, updated: result.updated } });
+    return result;
+  });
+  return { rows: parsed.rows.length, created: outcome.created, updated: outcome.updated, errors: [...parsed.errors, ...outcome.errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
+}
+
+/** Imports logon records or DHCP leases, which attribute proxy requests by address and time. */
+export async function importLeasesCsv(store: Store, libraryId: string, text: string, actor: ImportActor): Promise<ImportReport> {
+  await requireLibrary(store, libraryId);
+  const parsed = parseLeasesCsv(text);
+  const outcome = await store.db.transaction().execute(async (trx) => {
+    const result = await importLeases(trx, libraryId, parsed.rows);
+    await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: 'leases.import', detail: { rows: parsed.rows.length, created: result.created } });
+    return result;
+  });
+  return { rows: parsed.rows.length, created: outcome.created, updated: 0, errors: [...parsed.errors, ...outcome.errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
+}

@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { importLeasesCsv, importStaffCsv, importWorkstationsCsv, type ImportReport } from '../../app/staff-importer.js';
+import { EXIT, withStore } from '../runtime.js';
+
+function printReport(file: string, report: ImportReport): number {
+  console.log(`${file}: ${report.rows} good rows (${report.created} created, ${report.updated} updated), ${report.errors.length} problem(s)`);
+  for (const e of report.errors) console.error(`  ${file}:${e.line ?? '?'}${e.field ? ` ${e.field}` : ''}: ${e.message}`);
+  return report.errors.length > 0 ? EXIT.problems : EXIT.ok;
+}
+
+export function registerImports(program: Command): void {
+  const imp = program.command('import').description('Import staff and workstations from CSV');
+  imp.command('staff <file>')
+    .description('Import staff: employee_id,name,email,title,workgroup,supervisor_employee_id,roles,proxy_username,login,associate_director_of')
+    .requiredOption('-l, --library <id>', 'library id')
+    .action(async (file: string, opts: { library: string }) => {
+      const text = await readFile(file, 'utf8');
+      const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'importing staff [{bar}] {value}/{total}' }, cliProgress.Presets.shades_classic) : undefined;
+      const report = await withStore((store) =>
+        importStaffCsv(store, opts.library, text, { label: 'cli', userId: null }, (done, total) => {
+          if (!bar) return;
+          if (done === 1) bar.start(total, 0);
+          bar.update(done);
+        }),
+      ).finally(() => bar?.stop());
+      process.exitCode = printReport(file, report);
+    });
+  imp.command('leases <file>')
+    .description('Import logon records or DHCP leases: ip,starts_at,ends_at,employee_id,hostname,kind (times in ISO 8601 with offset)')
+    .requiredOption('-l, --library <id>', 'library id')
+    .action(async (file: string, opts: { library: string }) => {
+      const text = await readFile(file, 'utf8');
+      const report = await withStore((store) => importLeasesCsv(store, opts.library, text, { label: 'cli', userId: null }));
+      process.exitCode = printReport(file, report);
+    });
+  imp.command('workstations <file>')
+    .description('Import workstations: hostname,ip,mac,location,assigned_employee_id')
+    .requiredOption('-l, --library <id>', 'library id')
+    .action(async (file: string, opts: { library: string }) => {
+      const text = await readFile(file, 'utf8');
+      const report = await withStore((store) => importWorkstationsCsv(store, opts.library, text, { label: 'cli', userId: null }));
+      process.exitCode = printReport(file, report);
+    });
+}

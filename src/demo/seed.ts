@@ -1,0 +1,89 @@
+import type { Pack } from '../domain/pack.js';
+import type { Role } from '../domain/roles.js';
+import { loadLibraryPack } from '../app/library-loader.js';
+import { importStaffCsv, importWorkstationsCsv } from '../app/staff-importer.js';
+import { createUser, setPassword } from '../app/users.js';
+import type { Store } from '../store/db.js';
+import { Readable } from 'node:stream';
+import path from 'node:path';
+import { ingestStream, prepareMonitoring } from '../app/web-ingest.js';
+import { REPO_ROOT } from '../sources/pack-files.js';
+import { generateSyntheticLibrary } from './synthetic-staff.js';
+import { generateDemoWebLog, recentWeekdays } from './synthetic-web-log.js';
+
+/** Made-up category lists for the demo traffic (sites under .example). */
+export const DEMO_CATEGORIES_DIR = path.join(REPO_ROOT, 'demo', 'categories');
+
+/** Staff sizes for the five demo libraries: a realistic spread from a small town to a system. */
+export const DEMO_SIZES: Record<string, number> = {
+  liverpool: 60,
+  'oak-park': 180,
+  'orland-park': 120,
+  metropolitan: 300,
+  'salt-lake-city': 240,
+};
+
+/** The shared demo password; printed at start-up. Demo data only, never for a real library. */
+export const DEMO_PASSWORD = 'steward-demo-2026';
+
+export interface DemoLogin {
+  libraryId: string;
+  role: Role;
+  username: string;
+  name: string;
+}
+
+/**
+ * Loads the five libraries with their packs and a synthetic staff, and gives one login per role in
+ * each library the demo password. Also a consortium administrator over all five libraries.
+ */
+export async function seedDemo(store: Store, packs: Pack[], onStep?: (message: string) => void, options: { webTraffic?: boolean } = {}): Promise<DemoLogin[]> {
+  const actor = { label: 'demo-seed', userId: null };
+  for (const pack of packs) {
+    const libraryId = pack.library.id;
+    onStep?.(`loading ${pack.library.name}`);
+    await loadLibraryPack(store, pack, actor.label);
+    const synthetic = generateSyntheticLibrary(pack.library, { size: DEMO_SIZES[libraryId] ?? 60 });
+    const staff = await importStaffCsv(store, libraryId, synthetic.staffCsv, actor);
+    if (staff.errors.length > 0) throw new Error(`demo staff for ${libraryId} did not import cleanly: ${staff.errors[0]?.message}`);
+    await importWorkstationsCsv(store, libraryId, synthetic.workstationsCsv, actor);
+    for (const login of synthetic.demoLogins) await setPassword(store, login.login, DEMO_PASSWORD, actor.label);
+    if (options.webTraffic !== false) await seedDemoWebTraffic(store, pack);
+  }
+  if (packs.length > 1) {
+    const [home, ...others] = packs.map((p) => p.library.id) as [string, ...string[]];
+    await createUser(store, { libraryId: home, username: 'consortium', password: DEMO_PASSWORD, roles: ['consortium_admin'], extraLibraries: others }, actor.label);
+  }
+  return demoLogins(packs);
+}
+
+/** The demo logins; the synthetic staff is deterministic, so they can be listed again on every start. */
+export function demoLogins(packs: Pack[]): DemoLogin[] {
+  const logins: DemoLogin[] = packs.flatMap((pack) =>
+    generateSyntheticLibrary(pack.library, { size: DEMO_SIZES[pack.library.id] ?? 60 }).demoLogins.map((l) => ({ libraryId: pack.library.id, role: l.role, username: l.login, name: l.name })),
+  );
+  if (packs.length > 1) logins.push({ libraryId: packs[0]!.library.id, role: 'consortium_admin', username: 'consortium', name: 'Consortium administrator' });
+  return logins;
+}
+
+/**
+ * A week of proxy traffic for the first 40 people of a demo library, ingested through the real log
+ * path, so findings and reports have something to show.
+ */
+export async function seedDemoWebTraffic(store: Store, pack: Pack, today = new Date().toISOString().slice(0, 10)): Promise<void> {
+  const libraryId = pack.library.id;
+  const accounts = await store.db
+    .selectFrom('accounts')
+    .innerJoin('people', 'people.id', 'accounts.person_id')
+    .select(['accounts.identifier'])
+    .where('accounts.library_id', '=', libraryId)
+    .where('accounts.kind', '=', 'proxy')
+    .orderBy('people.employee_id', 'desc')
+    .limit(40)
+    .execute();
+  const users = accounts.map((a, i) => ({ proxyUsername: a.identifier, clientIp: `10.200.${Math.floor(i / 200)}.${10 + (i % 200)}` }));
+  const days = recentWeekdays(today, 5);
+  const log = generateDemoWebLog(users, { timeZone: pack.library.timezone, days, seed: libraryId.length * 7919 });
+  const setup = await prepareMonitoring(store, pack, { categoriesDirs: [DEMO_CATEGORIES_DIR] });
+  await ingestStream(store, setup, { key: `demo:${libraryId}:${days[0]}`, kind: 'upload', label: 'demo traffic' }, async () => ({ stream: Readable.from([Buffer.from(log)]), skip: 0 }), { actorLabel: 'demo-seed' });
+}

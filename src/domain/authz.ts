@@ -1,0 +1,120 @@
+import type { Role } from './roles.js';
+
+/**
+ * Who may do what: the one authorization registry. Grants are per library, so a rule can only ever
+ * match inside a library where the actor holds a role; nothing crosses libraries by construction.
+ * Relations to a named person are computed by the caller (the store knows the org chart) and passed in.
+ */
+export type Action =
+  | 'library.view'
+  | 'policy.view'
+  | 'policy.manage'
+  | 'coverage.view'
+  | 'directory.view'
+  | 'person.view_record'
+  | 'person.manage'
+  | 'staff.import'
+  | 'workstation.view'
+  | 'workstation.manage'
+  | 'monitoring.view'
+  | 'monitoring.report'
+  | 'monitoring.ingest'
+  | 'monitoring.evidence_packet'
+  | 'finding.dismiss'
+  | 'finding.escalate'
+  | 'user.manage'
+  | 'audit.view'
+  | 'audit.verify'
+  | 'filter.view'
+  | 'filter.restrict'
+  | 'filter.suspend'
+  | 'filter.grant'
+  | 'filter.snapshot'
+  | 'exception.request'
+  | 'exception.view';
+
+/** How the actor stands to the person a request is about. */
+export type Relation =
+  | 'self'
+  /** the person reports to the actor, directly or further down the chain */
+  | 'report'
+  /** the person is in a workgroup the actor is associate director of */
+  | 'workgroup'
+  | 'other'
+  | 'none';
+
+export interface Actor {
+  userId: string;
+  personId: string | null;
+  username: string;
+  homeLibraryId: string;
+  grants: ReadonlyArray<{ libraryId: string; role: Role }>;
+}
+
+export interface Target {
+  libraryId: string;
+  relation?: Relation;
+}
+
+interface Rule {
+  roles: readonly Role[] | 'any';
+  actions: readonly Action[];
+  /** Only for these relations to the person concerned. */
+  when?: readonly Relation[];
+}
+
+const MANAGERS: readonly Role[] = ['director', 'hr'];
+/** Everyone but the person concerned: nobody reviews their own findings or builds a packet against themselves. */
+const NOT_SELF: readonly Relation[] = ['report', 'workgroup', 'other', 'none'];
+
+export const RULES: readonly Rule[] = [
+  // Everyone in a library reads its policy, its coverage and its directory (names, titles, workgroups).
+  { roles: 'any', actions: ['library.view', 'policy.view', 'coverage.view', 'directory.view'] },
+  // Staff see their own records and monitoring data; supervisors and associate directors their people's.
+  { roles: 'any', actions: ['person.view_record', 'monitoring.view'], when: ['self'] },
+  { roles: ['supervisor', 'associate_director'], actions: ['person.view_record'], when: ['report'] },
+  { roles: ['associate_director'], actions: ['person.view_record'], when: ['workgroup'] },
+  // The director and HR investigate (Liverpool, Oak Park); network administrators monitor (Liverpool).
+  { roles: MANAGERS, actions: ['person.view_record', 'monitoring.view', 'person.manage', 'staff.import'] },
+  { roles: ['it_admin'], actions: ['monitoring.view', 'workstation.view', 'workstation.manage', 'staff.import', 'user.manage', 'audit.verify'] },
+  { roles: ['director', 'consortium_admin'], actions: ['policy.manage', 'user.manage', 'workstation.view', 'workstation.manage', 'staff.import'] },
+  { roles: ['director', 'auditor'], actions: ['audit.view', 'audit.verify'] },
+  // Web-usage reports and findings. Whoever may see everyone's monitoring data sees the aggregate
+  // reports and triages findings (dismisses false positives); only the director and HR open a case
+  // or assemble an evidence packet for a disciplinary file. Supervisors see neither.
+  { roles: [...MANAGERS, 'it_admin'], actions: ['monitoring.report'] },
+  // Proxy logs are fed in by the network administrators (Liverpool) and the director.
+  { roles: ['director', 'it_admin'], actions: ['monitoring.ingest'] },
+  { roles: [...MANAGERS, 'it_admin'], actions: ['finding.dismiss'], when: NOT_SELF },
+  { roles: MANAGERS, actions: ['finding.escalate', 'monitoring.evidence_packet'], when: NOT_SELF },
+  // The real-time filter. Liverpool: the director decides and IT suspends, blocks or restricts any
+  // account or workstation; Salt Lake City CS3.4.4: an associate director restricts tools within
+  // the workgroups they lead. Grants (approved exceptions) by the director or IT; helpers'
+  // snapshots (which name people's accounts and addresses) for IT only.
+  { roles: ['director', 'it_admin'], actions: ['filter.view', 'filter.restrict', 'filter.suspend', 'filter.grant', 'exception.view'] },
+  { roles: ['associate_director'], actions: ['filter.view'] },
+  { roles: ['associate_director'], actions: ['filter.restrict'], when: ['workgroup'] },
+  { roles: ['it_admin'], actions: ['filter.snapshot'] },
+  // Anyone who meets the block page may ask for an exception, and see their own requests.
+  { roles: 'any', actions: ['exception.request', 'exception.view'], when: ['self'] },
+];
+
+export function rolesIn(actor: Actor, libraryId: string): Role[] {
+  return actor.grants.filter((g) => g.libraryId === libraryId).map((g) => g.role);
+}
+
+export function librariesOf(actor: Actor): string[] {
+  return [...new Set(actor.grants.map((g) => g.libraryId))];
+}
+
+export function can(actor: Actor, action: Action, target: Target): boolean {
+  const roles = rolesIn(actor, target.libraryId);
+  if (roles.length === 0) return false;
+  const relation = target.relation ?? 'none';
+  return RULES.some(
+    (rule) =>
+      rule.actions.includes(action) &&
+      (rule.roles === 'any' || rule.roles.some((r) => roles.includes(r))) &&
+      (!rule.when || rule.when.includes(relation)),
+  );
+}

@@ -1,0 +1,42 @@
+import type { ControlStatus, ControlType } from '../domain/controls.js';
+import type { Control } from '../domain/pack.js';
+
+/**
+ * The registry of controls that the code implements today. Coverage is computed from this list,
+ * never from a flag in a pack. Each entry names the module that does the work; a test checks that
+ * every named module exists, so an entry cannot outlive its implementation.
+ *
+ * When a feature lands, add its entry here: a detect rule id, a restrict target, a request type, or a
+ * whole control type such as `acknowledge`.
+ */
+export interface ControlImplementation {
+  type: ControlType;
+  /** Which controls of that type this covers: a rule id, target or request type; '*' for all; 'prefix.*' for a family. */
+  key: string;
+  /** Repository path of the module that implements it. */
+  implementedBy: string;
+}
+
+export const IMPLEMENTED_CONTROLS: readonly ControlImplementation[] = [
+  // Informational clauses are implemented by publishing them to staff in the policy browser.
+  { type: 'informational', key: '*', implementedBy: 'src/api/routes/policies.ts' },
+  // Web-usage rules: every `web.` rule a pack defines is evaluated on ingested proxy logs (the pack
+  // parser refuses a pack whose detect control names an undefined `web.` rule).
+  { type: 'detect', key: 'web.*', implementedBy: 'src/app/web-ingest.ts' },
+  // The real-time filter (Squid helper): categories blocked for everyone, suspensions of accounts,
+  // workstations and people, and restrictions on workgroups (and roles and people).
+  { type: 'restrict', key: 'category.*', implementedBy: 'src/engine/filter/policy.ts' },
+  { type: 'restrict', key: 'suspension', implementedBy: 'src/engine/filter/policy.ts' },
+  { type: 'restrict', key: 'workgroup-restriction', implementedBy: 'src/engine/filter/policy.ts' },
+];
+
+/** The key a control is matched on: the rule, target, request or course it names. */
+export function controlKey(control: Control): string {
+  return control.rule ?? control.target ?? control.request ?? control.course ?? '*';
+}
+
+export function controlStatus(control: Control, registry: readonly ControlImplementation[] = IMPLEMENTED_CONTROLS): ControlStatus {
+  const key = controlKey(control);
+  const hit = registry.some((impl) => impl.type === control.type && (impl.key === '*' || impl.key === key || (impl.key.endsWith('.*') && key.startsWith(impl.key.slice(0, -1)))));
+  return hit ? 'implemented' : 'not yet';
+}

@@ -1,0 +1,17 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as foundation from './2026-11-23-foundation.js';
+import * as monitoring from './2026-11-24-monitoring.js';
+import * as filter from './2026-11-25-filter.js';
+import * as jobs from './2026-11-26-jobs.js';
+
+/** The one migration series for both dialects, in order. Listed statically so dist/ and src/ agree. */
+const MIGRATIONS: Record<string, Migration> = {
+  '2026-11-23-foundation': foundation,
+  '2026-11-24-monitoring': monitoring,
+  '2026-11-25-filter': filter,
+  '2026-11-26-jobs': jobs,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};

@@ -1,0 +1,348 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types. Times are ISO-8601 UTC strings and structured values are JSON text, the same on
+ * SQLite and PostgreSQL, so repositories need no per-dialect code. Every table that holds library
+ * data has library_id.
+ */
+export interface LibrariesTable {
+  id: string;
+  name: string;
+  short_name: string;
+  timezone: string;
+  mail_domain: string | null;
+  profile_json: string;
+  created_at: string;
+}
+
+export interface WorkgroupsTable {
+  id: string;
+  library_id: string;
+  name: string;
+  associate_director_id: string | null;
+}
+
+export interface PeopleTable {
+  id: string;
+  library_id: string;
+  employee_id: string;
+  name: string;
+  email: string | null;
+  title: string | null;
+  workgroup_id: string | null;
+  supervisor_id: string | null;
+  status: 'active' | 'inactive';
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AccountsTable {
+  id: string;
+  library_id: string;
+  person_id: string;
+  /** proxy: the username in proxy logs; mail: an e-mail address. */
+  kind: 'proxy' | 'mail';
+  identifier: string;
+}
+
+export interface WorkstationsTable {
+  id: string;
+  library_id: string;
+  hostname: string;
+  ip: string | null;
+  mac: string | null;
+  location: string | null;
+  assigned_person_id: string | null;
+}
+
+export interface UsersTable {
+  id: string;
+  library_id: string;
+  person_id: string | null;
+  username: string;
+  password_hash: string;
+  disabled: number;
+  created_at: string;
+  password_changed_at: string;
+}
+
+export interface RoleGrantsTable {
+  id: string;
+  library_id: string;
+  user_id: string;
+  role: string;
+}
+
+export interface SessionsTable {
+  /** sha256 of the cookie token: a stolen database does not yield live sessions. */
+  id: string;
+  library_id: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface PolicyDocumentsTable {
+  id: string;
+  library_id: string;
+  doc_key: string;
+  title: string;
+  source_text: string | null;
+}
+
+export interface PolicyVersionsTable {
+  id: string;
+  library_id: string;
+  document_id: string;
+  version_key: string;
+  label: string;
+  status: string;
+  approved_on: string | null;
+  revised_on: string | null;
+  approved_by: string | null;
+  text_held: number;
+  note: string | null;
+  ordinal: number;
+}
+
+export interface ClausesTable {
+  id: string;
+  library_id: string;
+  version_id: string;
+  ordinal: number;
+  ref: string;
+  section: string | null;
+  kind: string;
+  title: string;
+  summary: string;
+  source_lines: string;
+  controls_json: string;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  /** Null for actions outside any library (a consortium-level login, a failed sign-in for an unknown user). */
+  library_id: string | null;
+  at: string;
+  actor_user_id: string | null;
+  actor_label: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  subject_person_id: string | null;
+  reason: string | null;
+  detail_json: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface AttributionLeasesTable {
+  id: string;
+  library_id: string;
+  ip: string;
+  person_id: string | null;
+  workstation_id: string | null;
+  kind: 'dhcp' | 'logon' | 'static';
+  starts_ms: number;
+  ends_ms: number | null;
+}
+
+export interface IngestSourcesTable {
+  id: string;
+  library_id: string;
+  /** Identifies a log: for files, the fingerprint of its first bytes, so a renamed or rotated file is recognised. */
+  source_key: string;
+  kind: 'file' | 'tcp' | 'upload';
+  label: string;
+  /** Checkpoint: the byte just after the last line whose effects are committed. */
+  byte_offset: number;
+  line_no: number;
+  accepted: number;
+  quarantined: number;
+  updated_at: string;
+}
+
+export interface WebEventsTable {
+  library_id: string;
+  source_id: string;
+  line_offset: number;
+  ts_ms: number;
+  person_id: string | null;
+  client_ip: string;
+  username: string | null;
+  host: string;
+  domain: string;
+  /** Null in the library's `domain` privacy mode: paths and queries are never stored. */
+  path: string | null;
+  method: string;
+  status: number;
+  bytes: number;
+  mime: string | null;
+  /** Category names, comma-separated. */
+  categories: string;
+  denied: number;
+}
+
+export interface IngestQuarantineTable {
+  library_id: string;
+  source_id: string;
+  line_offset: number;
+  line_no: number;
+  field: string;
+  reason: string;
+  raw: string;
+  at: string;
+}
+
+export interface FindingsTable {
+  id: string;
+  library_id: string;
+  finding_key: string;
+  rule_id: string;
+  clauses_json: string;
+  severity: string;
+  subject: string;
+  person_id: string | null;
+  window_start_ms: number;
+  window_end_ms: number;
+  event_count: number;
+  bytes: number;
+  minutes: number;
+  evidence_json: string;
+  state: 'new' | 'dismissed' | 'case';
+  state_reason: string | null;
+  state_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Real-time filter (2026-11-25-filter): restrictions, suspensions, grants and exception requests. */
+export interface FilterRestrictionsTable {
+  id: string;
+  library_id: string;
+  scope: 'workgroup' | 'role' | 'person';
+  subject: string;
+  categories_json: string;
+  domains_json: string;
+  clause_ref: string;
+  reason: string;
+  set_by_user_id: string | null;
+  set_by_label: string;
+  created_at: string;
+  starts_at: string;
+  expires_at: string | null;
+  lifted_at: string | null;
+  lifted_by_label: string | null;
+  lift_reason: string | null;
+}
+
+export interface FilterSuspensionsTable {
+  id: string;
+  library_id: string;
+  kind: 'account' | 'workstation' | 'person';
+  /** account: the proxy username; workstation: the workstation id; person: the person id. */
+  subject: string;
+  person_id: string | null;
+  clause_ref: string;
+  reason: string;
+  set_by_user_id: string | null;
+  set_by_label: string;
+  created_at: string;
+  starts_at: string;
+  expires_at: string | null;
+  lifted_at: string | null;
+  lifted_by_label: string | null;
+  lift_reason: string | null;
+}
+
+export interface FilterGrantsTable {
+  id: string;
+  library_id: string;
+  scope: 'person' | 'workgroup';
+  subject: string;
+  category: string | null;
+  domain: string | null;
+  reason: string;
+  request_id: string | null;
+  set_by_user_id: string | null;
+  set_by_label: string;
+  created_at: string;
+  starts_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  revoked_by_label: string | null;
+  revoke_reason: string | null;
+}
+
+export interface ExceptionRequestsTable {
+  id: string;
+  library_id: string;
+  user_id: string;
+  person_id: string | null;
+  host: string;
+  url: string | null;
+  category: string | null;
+  clause_ref: string | null;
+  rule: string | null;
+  justification: string;
+  status: 'open' | 'granted' | 'declined';
+  created_at: string;
+  decided_at: string | null;
+  decided_by_label: string | null;
+  grant_id: string | null;
+}
+
+export interface FilterHelperTokensTable {
+  id: string;
+  library_id: string;
+  /** sha256 of the bearer token. */
+  token_hash: string;
+  label: string;
+  created_at: string;
+  created_by_label: string;
+  revoked_at: string | null;
+}
+
+export interface JobClaimsTable {
+  name: string;
+  claimed_until_ms: number;
+  claimed_by: string;
+}
+
+export interface Database {
+  libraries: LibrariesTable;
+  workgroups: WorkgroupsTable;
+  people: PeopleTable;
+  accounts: AccountsTable;
+  workstations: WorkstationsTable;
+  users: UsersTable;
+  role_grants: RoleGrantsTable;
+  sessions: SessionsTable;
+  policy_documents: PolicyDocumentsTable;
+  policy_versions: PolicyVersionsTable;
+  clauses: ClausesTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  attribution_leases: AttributionLeasesTable;
+  ingest_sources: IngestSourcesTable;
+  web_events: WebEventsTable;
+  ingest_quarantine: IngestQuarantineTable;
+  findings: FindingsTable;
+  job_claims: JobClaimsTable;
+  filter_restrictions: FilterRestrictionsTable;
+  filter_suspensions: FilterSuspensionsTable;
+  filter_grants: FilterGrantsTable;
+  exception_requests: ExceptionRequestsTable;
+  filter_helper_tokens: FilterHelperTokensTable;
+}
+
+export type AuditLogInsert = Omit<AuditLogTable, 'seq'> & { seq: number };
+export type { Generated };

@@ -1,0 +1,675 @@
+import { randomUUID } from 'node:crypto';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { RawHandle } from './db.js';
+
+/**
+ * The hot write path of log ingestion. A batch holds events column by column (arrays reused from
+ * batch to batch, so no object per line), the quarantined lines, the findings that changed and the
+ * checkpoint; commit() writes all of it in one transaction. A crash therefore loses at most the
+ * uncommitted batch, and resuming from the checkpoint re-reads exactly those lines. The primary key
+ * (source, byte offset) makes a repeated line impossible even if a checkpoint were lost.
+ *
+ * Throughput: on SQLite, inserting into web_events (table, primary key and two indexes) is the
+ * dearest part of ingest, so a file database gets a writer thread of its own (WorkerSqliteSink) and
+ * parsing goes on while the previous batch is written. PostgreSQL does that work in the server, one
+ * statement per batch (postgresSink); there too the caller hands in the next batch while the previous
+ * one commits (LineIngestor keeps two batches and takes turns).
+ */
+export class EventBatch {
+  length = 0;
+  readonly lineOffset: number[] = [];
+  readonly tsMs: number[] = [];
+  readonly personId: Array<string | null> = [];
+  readonly clientIp: string[] = [];
+  readonly username: Array<string | null> = [];
+  readonly host: string[] = [];
+  readonly domain: string[] = [];
+  readonly path: Array<string | null> = [];
+  readonly method: string[] = [];
+  readonly status: number[] = [];
+  readonly bytes: number[] = [];
+  readonly mime: Array<string | null> = [];
+  readonly categories: string[] = [];
+  readonly denied: number[] = [];
+  readonly quarantine: QuarantineRow[] = [];
+  readonly findings = new Map<string, FindingUpsert>();
+
+  reset(): void {
+    this.length = 0;
+    for (const column of [this.lineOffset, this.tsMs, this.personId, this.clientIp, this.username, this.host, this.domain, this.path, this.method, this.status, this.bytes, this.mime, this.categories, this.denied]) column.length = 0;
+    this.quarantine.length = 0;
+    this.findings.clear();
+  }
+
+  /**
+   * Empties the batch but keeps the columns' storage, for a writer that fills rows by index
+   * (`column[batch.length] = value`) rather than push: rows past `length` are stale and sinks read
+   * only the first `length`. Truncating and regrowing tens of thousands of entries per column and
+   * batch is most of the garbage a run makes otherwise.
+   */
+  recycle(): void {
+    // Paths are the one column of per-line strings (the rest are interned): let them go now rather
+    // than when overwritten, or a long-lived batch carries them into the old generation.
+    this.path.fill(null, 0, this.length);
+    this.length = 0;
+    this.quarantine.length = 0;
+    this.findings.clear();
+  }
+
+  get size(): number {
+    return this.length + this.quarantine.length;
+  }
+}
+
+export interface QuarantineRow {
+  lineOffset: number;
+  lineNo: number;
+  field: string;
+  reason: string;
+  raw: string;
+}
+
+export interface FindingUpsert {
+  key: string;
+  ruleId: string;
+  clauses: readonly string[];
+  severity: string;
+  subject: string;
+  personId: string | null;
+  windowStart: number;
+  windowEnd: number;
+  count: number;
+  bytes: number;
+  minutes: number;
+  evidence: readonly string[];
+}
+
+export interface Checkpoint {
+  byteOffset: number;
+  lineNo: number;
+  accepted: number;
+  quarantined: number;
+}
+
+export interface WebEventSink {
+  /**
+   * Writes the batch and its checkpoint in one transaction; resolves once committed. The batch must
+   * not change until the promise settles. Commits apply in the order they were called, and one
+   * called after a commit that failed is not applied (it rejects too), so a checkpoint can never
+   * pass lines that were not written. A caller may therefore hand in the next batch before the
+   * previous one has committed.
+   */
+  commit(libraryId: string, sourceId: string, batch: EventBatch, checkpoint: Checkpoint): Promise<void>;
+  /** Rows per batch this sink writes best (the caller commits when a batch reaches it). */
+  readonly batchRows?: number;
+  /** commit() has read all it needs from the batch by the time it returns: the caller may reuse the batch at once. */
+  readonly copiesBatch?: boolean;
+  /** Waits for commits in flight and frees what the sink holds between runs (a writer thread); it stays usable. */
+  release?(): Promise<void>;
+}
+
+const EVENT_COLUMNS = 'library_id, source_id, line_offset, ts_ms, person_id, client_ip, username, host, domain, path, method, status, bytes, mime, categories, denied';
+// A finding seen again keeps the fuller of the two views: after a resume the evaluator restarts a
+// window from the checkpoint, and its partial totals must not overwrite what was already recorded.
+const FINDING_UPDATE = `event_count = CASE WHEN excluded.event_count >= findings.event_count THEN excluded.event_count ELSE findings.event_count END,
+  bytes = CASE WHEN excluded.event_count >= findings.event_count THEN excluded.bytes ELSE findings.bytes END,
+  minutes = CASE WHEN excluded.event_count >= findings.event_count THEN excluded.minutes ELSE findings.minutes END,
+  evidence_json = CASE WHEN excluded.event_count >= findings.event_count THEN excluded.evidence_json ELSE findings.evidence_json END,
+  window_end_ms = excluded.window_end_ms,
+  updated_at = excluded.updated_at`;
+
+export function createEventSink(raw: RawHandle): WebEventSink {
+  if (raw.dialect === 'postgres') return postgresSink(raw.pool);
+  const db = raw.sqlite;
+  // A writer thread needs its own connection to the same file; an in-memory database has none to share.
+  if (db.memory || !db.name || process.env.STEWARD_INGEST_WRITER === 'inline') return inlineSqliteSink(db);
+  return new WorkerSqliteSink(db);
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQLite
+
+/** Rows per multi-row INSERT: one statement step per 64 rows instead of per row (16 × 64 parameters, far below SQLite's limit). */
+const ROWS_PER_INSERT = 64;
+const SQLITE_BATCH_ROWS = 25_000;
+
+/**
+ * The statements and the transaction, for whichever thread owns the connection. Rows arrive as
+ * columns, through `row(i, out, at)`, which writes row i's 14 values (all but library and source) at `at`.
+ */
+function sqliteWriter(db: import('better-sqlite3').Database) {
+  const one = `(${new Array(16).fill('?').join(', ')})`;
+  const insertEvent = db.prepare(`INSERT OR IGNORE INTO web_events (${EVENT_COLUMNS}) VALUES ${one}`);
+  const insertEvents = db.prepare(`INSERT OR IGNORE INTO web_events (${EVENT_COLUMNS}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(', ')}`);
+  const insertQuarantine = db.prepare('INSERT OR IGNORE INTO ingest_quarantine (library_id, source_id, line_offset, line_no, field, reason, raw, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const upsertFinding = db.prepare(`INSERT INTO findings (id, library_id, finding_key, rule_id, clauses_json, severity, subject, person_id, window_start_ms, window_end_ms, event_count, bytes, minutes, evidence_json, state, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?) ON CONFLICT (library_id, finding_key) DO UPDATE SET ${FINDING_UPDATE}`);
+  const checkpoint = db.prepare('UPDATE ingest_sources SET byte_offset = ?, line_no = ?, accepted = ?, quarantined = ?, updated_at = ? WHERE id = ?');
+  const many: unknown[] = new Array(16 * ROWS_PER_INSERT);
+  const single: unknown[] = new Array(16);
+  return db.transaction(
+    (libraryId: string, sourceId: string, rows: number, row: (i: number, out: unknown[], at: number) => void, quarantine: readonly QuarantineRow[], findings: Iterable<FindingUpsert>, cp: Checkpoint, now: string) => {
+      let i = 0;
+      for (; i + ROWS_PER_INSERT <= rows; i += ROWS_PER_INSERT) {
+        for (let r = 0; r < ROWS_PER_INSERT; r++) {
+          const at = r * 16;
+          many[at] = libraryId;
+          many[at + 1] = sourceId;
+          row(i + r, many, at + 2);
+        }
+        insertEvents.run(many);
+      }
+      for (; i < rows; i++) {
+        single[0] = libraryId;
+        single[1] = sourceId;
+        row(i, single, 2);
+        insertEvent.run(single);
+      }
+      for (const q of quarantine) insertQuarantine.run(libraryId, sourceId, q.lineOffset, q.lineNo, q.field, q.reason, q.raw, now);
+      for (const f of findings) {
+        upsertFinding.run(randomUUID(), libraryId, f.key, f.ruleId, JSON.stringify(f.clauses), f.severity, f.subject, f.personId, f.windowStart, f.windowEnd, f.count, f.bytes, f.minutes, JSON.stringify(f.evidence), now, now);
+      }
+      checkpoint.run(cp.byteOffset, cp.lineNo, cp.accepted, cp.quarantined, now, sourceId);
+    },
+  );
+}
+
+function batchRow(b: EventBatch): (i: number, out: unknown[], at: number) => void {
+  return (i, out, at) => {
+    out[at] = b.lineOffset[i];
+    out[at + 1] = b.tsMs[i];
+    out[at + 2] = b.personId[i];
+    out[at + 3] = b.clientIp[i];
+    out[at + 4] = b.username[i];
+    out[at + 5] = b.host[i];
+    out[at + 6] = b.domain[i];
+    out[at + 7] = b.path[i];
+    out[at + 8] = b.method[i];
+    out[at + 9] = b.status[i];
+    out[at + 10] = b.bytes[i];
+    out[at + 11] = b.mime[i];
+    out[at + 12] = b.categories[i];
+    out[at + 13] = b.denied[i];
+  };
+}
+
+/**
+ * Durability, both SQLite sinks: the writer runs WAL with synchronous=NORMAL (better-sqlite3's
+ * build default for WAL, set explicitly here). A committed batch survives the process being killed;
+ * a power cut or OS crash may lose the last batches committed since the previous WAL checkpoint, but
+ * never corrupts the file, and since each batch's checkpoint commits in the same transaction as its
+ * events, what is lost is lost together and the next run re-reads exactly those lines.
+ */
+function tuneWriter(db: import('better-sqlite3').Database): void {
+  db.pragma('synchronous = NORMAL');
+  // Inserts touch the right edge of the table and two indexes plus one leaf per person in the third:
+  // a few MiB. 16 MiB (the build's default, set explicitly) leaves room and keeps RSS in bounds.
+  db.pragma('cache_size = -16384');
+}
+
+/**
+ * Runs commits one after another, in call order; after a failure every later commit rejects with
+ * it until `reset` (the start of the next run).
+ */
+class CommitChain {
+  private tail: Promise<void> = Promise.resolve();
+
+  then(work: () => void | Promise<void>): Promise<void> {
+    const done = this.tail.then(work);
+    this.tail = done;
+    return done;
+  }
+
+  /** Settles when everything chained so far has; never throws. */
+  settled(): Promise<void> {
+    return this.tail.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  reset(): void {
+    this.tail = Promise.resolve();
+  }
+}
+
+/** Writes on the caller's connection, synchronously: for in-memory databases and as the fallback. */
+function inlineSqliteSink(db: import('better-sqlite3').Database): WebEventSink {
+  let write: ReturnType<typeof sqliteWriter> | null = null;
+  const chain = new CommitChain();
+  return {
+    batchRows: SQLITE_BATCH_ROWS,
+    commit(libraryId, sourceId, batch, cp) {
+      return chain.then(() => {
+        if (write === null) {
+          tuneWriter(db);
+          write = sqliteWriter(db);
+        }
+        write(libraryId, sourceId, batch.length, batchRow(batch), batch.quarantine, batch.findings.values(), cp, new Date().toISOString());
+      });
+    },
+    async release() {
+      await chain.settled();
+      chain.reset();
+    },
+  };
+}
+
+// ----- the writer thread
+
+/** A copy of a batch's first `length` rows (for small batches written later than handed in). */
+function snapshot(b: EventBatch): EventBatch {
+  const copy = new EventBatch();
+  const n = b.length;
+  for (const column of ['lineOffset', 'tsMs', 'personId', 'clientIp', 'username', 'host', 'domain', 'path', 'method', 'status', 'bytes', 'mime', 'categories', 'denied'] as const) {
+    (copy[column] as unknown[]).push(...b[column].slice(0, n));
+  }
+  copy.length = n;
+  copy.quarantine.push(...b.quarantine);
+  for (const [key, f] of b.findings) copy.findings.set(key, f);
+  return copy;
+}
+
+/** String columns travel dictionary-encoded: most values (people, addresses, hosts, methods) repeat. */
+const DICT_COLUMNS = ['personId', 'clientIp', 'username', 'host', 'domain', 'method', 'mime', 'categories'] as const;
+type DictColumn = (typeof DICT_COLUMNS)[number];
+/** Past this many distinct values in a column, both sides start their dictionaries over. */
+const DICT_LIMIT = 65_536;
+/** Below this many rows a commit is written on the caller's connection: small runs need no thread. */
+const WORKER_MIN_ROWS = 2_000;
+
+/**
+ * The fixed-width columns of a batch. They travel to the thread and back (transferred, not copied)
+ * and are reused: allocating them per batch, and freeing them on the other thread, only grew memory.
+ * They may be longer than the batch: rows past WireBatch.rows are stale.
+ */
+interface WireColumns {
+  ids: Record<DictColumn, Int32Array>;
+  lineOffset: Float64Array;
+  tsMs: Float64Array;
+  bytes: Float64Array;
+  status: Int32Array;
+  denied: Uint8Array;
+}
+
+interface WireBatch {
+  id: number;
+  libraryId: string;
+  sourceId: string;
+  now: string;
+  rows: number;
+  /** Clear the dictionaries before applying `added`. */
+  resetDicts: boolean;
+  /** New dictionary entries per column, in id order. */
+  added: Record<DictColumn, string[]>;
+  columns: WireColumns;
+  path: Array<string | null>;
+  quarantine: QuarantineRow[];
+  findings: FindingUpsert[];
+  cp: Checkpoint;
+}
+
+type WorkerReply = ({ id: number; ok: true } | { id: number; ok: false; message: string; code?: string }) & { columns?: WireColumns };
+
+function wireBuffers(c: WireColumns): ArrayBuffer[] {
+  return [c.lineOffset.buffer, c.tsMs.buffer, c.bytes.buffer, c.status.buffer, c.denied.buffer, ...DICT_COLUMNS.map((d) => c.ids[d].buffer)] as ArrayBuffer[];
+}
+
+function newWireColumns(capacity: number): WireColumns {
+  return {
+    ids: Object.fromEntries(DICT_COLUMNS.map((d) => [d, new Int32Array(capacity)])) as Record<DictColumn, Int32Array>,
+    lineOffset: new Float64Array(capacity),
+    tsMs: new Float64Array(capacity),
+    bytes: new Float64Array(capacity),
+    status: new Int32Array(capacity),
+    denied: new Uint8Array(capacity),
+  };
+}
+
+/**
+ * Hands batches to a writer thread that owns a second connection to the same database file. The
+ * batch is encoded (and may be reused) as soon as commit() returns; the promise settles when the
+ * thread has committed it. Batches are written in order, one transaction each. The thread starts on
+ * the first batch of WORKER_MIN_ROWS or more and ends at release(); smaller commits before then are
+ * written inline, after anything in flight, so order is kept either way.
+ */
+class WorkerSqliteSink implements WebEventSink {
+  readonly batchRows = SQLITE_BATCH_ROWS;
+  readonly copiesBatch = true;
+  private worker: Worker | null = null;
+  private inline: WebEventSink | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  /** Inline commits not yet done: a batch for the thread is posted only after them. */
+  private inlineTail: Promise<void> = Promise.resolve();
+  /** The last commit handed to the thread. */
+  private threadTail: Promise<void> = Promise.resolve();
+  private dicts = new Map<DictColumn, Map<string, number>>();
+  /** Column buffers back from the thread, for the next batches. */
+  private pool: WireColumns[] = [];
+  /** The first failure of this run: every later commit rejects with it (see WebEventSink.commit). */
+  private failed: Error | null = null;
+
+  constructor(private readonly db: import('better-sqlite3').Database) {}
+
+  commit(libraryId: string, sourceId: string, batch: EventBatch, cp: Checkpoint): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.worker === null && batch.length < WORKER_MIN_ROWS) {
+      this.inline ??= inlineSqliteSink(this.db);
+      // The inline writer reads the batch later (after commits ahead of it), so it gets a copy.
+      const done = this.guard(this.inline.commit(libraryId, sourceId, snapshot(batch), { ...cp }));
+      this.inlineTail = done.catch(() => undefined);
+      return done;
+    }
+    const worker = this.worker ?? this.start();
+    const message = this.encode(libraryId, sourceId, batch, cp);
+    const done = this.guard(new Promise<void>((resolve, reject) => this.pending.set(message.id, { resolve, reject })));
+    if (this.pending.size === 1) worker.ref();
+    const post = () => {
+      if (this.failed) {
+        // An earlier batch failed: this one must not be written after it (the worker is told nothing).
+        const waiting = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        waiting?.reject(this.failed);
+        return;
+      }
+      worker.postMessage(message, wireBuffers(message.columns));
+    };
+    // Posted at once (the thread writes in order and starts the next batch the moment one is done),
+    // unless an inline commit is still running ahead of it.
+    if (this.inline === null) post();
+    else void this.inlineTail.then(post);
+    this.threadTail = done.catch(() => undefined);
+    return done;
+  }
+
+  async release(): Promise<void> {
+    await this.inlineTail;
+    await this.threadTail;
+    await this.inline?.release?.();
+    this.inline = null;
+    this.failed = null;
+    this.dicts = new Map();
+    this.pool = [];
+    const worker = this.worker;
+    if (worker === null) return;
+    this.worker = null;
+    await new Promise<void>((resolve) => {
+      worker.once('exit', () => resolve());
+      // Referenced until it has closed the database: nothing else may keep this process waiting.
+      worker.ref();
+      worker.postMessage({ close: true });
+    });
+  }
+
+  /** Records the first failure, so that nothing handed in after it is written. */
+  private guard(done: Promise<void>): Promise<void> {
+    return done.catch((error: Error) => {
+      this.failed ??= error;
+      throw error;
+    });
+  }
+
+  private start(): Worker {
+    const data = { stewardEventWriter: true, file: this.db.name };
+    // Built, this module is plain JavaScript. Run from source (tsx: tests, benchmarks) the thread
+    // does not inherit the TypeScript loader, so it registers tsx before loading this module.
+    const worker = import.meta.url.endsWith('.ts')
+      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); });`, { eval: true, workerData: data })
+      : new Worker(new URL(import.meta.url), { workerData: data });
+    worker.on('message', (reply: WorkerReply) => {
+      if (reply.columns && this.pool.length < 4) this.pool.push(reply.columns);
+      const waiting = this.pending.get(reply.id);
+      if (!waiting) return;
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) worker.unref();
+      if (reply.ok) waiting.resolve();
+      else waiting.reject(Object.assign(new Error(reply.message), reply.code ? { code: reply.code } : {}));
+    });
+    const fail = (error: Error) => {
+      this.failed = error;
+      for (const w of this.pending.values()) w.reject(error);
+      this.pending.clear();
+      if (this.worker === worker) this.worker = null;
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (this.pending.size > 0) fail(new Error(`the ingest writer thread stopped (exit code ${code}) with batches not yet committed`));
+      else if (this.worker === worker) this.worker = null;
+    });
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  private encode(libraryId: string, sourceId: string, b: EventBatch, cp: Checkpoint): WireBatch {
+    const n = b.length;
+    let resetDicts = false;
+    for (const d of this.dicts.values()) {
+      if (d.size > DICT_LIMIT) {
+        resetDicts = true;
+        this.dicts = new Map();
+        break;
+      }
+    }
+    let columns = this.pool.pop();
+    if (columns === undefined || columns.lineOffset.length < n) columns = newWireColumns(Math.max(n, this.batchRows + 16_384));
+    const added = {} as Record<DictColumn, string[]>;
+    for (const column of DICT_COLUMNS) {
+      let dict = this.dicts.get(column);
+      if (dict === undefined) this.dicts.set(column, (dict = new Map()));
+      const values: ReadonlyArray<string | null> = b[column];
+      const out = columns.ids[column];
+      const fresh: string[] = [];
+      // Neighbouring rows often repeat a value (method, MIME type, categories, the same person).
+      let last: string | null = null;
+      let lastId = -1;
+      for (let i = 0; i < n; i++) {
+        const v = values[i] ?? null;
+        if (v === last) {
+          out[i] = lastId;
+          continue;
+        }
+        let id = -1;
+        if (v !== null) {
+          const known = dict.get(v);
+          if (known === undefined) {
+            id = dict.size;
+            dict.set(v, id);
+            fresh.push(v);
+          } else id = known;
+        }
+        out[i] = id;
+        last = v;
+        lastId = id;
+      }
+      added[column] = fresh;
+    }
+    // Columns may hold stale rows past `n` (EventBatch.recycle): copy exactly n.
+    const { lineOffset, tsMs, bytes, status, denied } = columns;
+    for (let i = 0; i < n; i++) {
+      lineOffset[i] = b.lineOffset[i]!;
+      tsMs[i] = b.tsMs[i]!;
+      bytes[i] = b.bytes[i]!;
+      status[i] = b.status[i]!;
+      denied[i] = b.denied[i]!;
+    }
+    return {
+      id: this.nextId++,
+      libraryId,
+      sourceId,
+      now: new Date().toISOString(),
+      rows: n,
+      resetDicts,
+      added,
+      columns,
+      path: b.path.slice(0, n),
+      quarantine: b.quarantine.slice(),
+      findings: [...b.findings.values()],
+      cp: { ...cp },
+    };
+  }
+}
+
+/** The writer thread's side: decode each batch against its dictionaries and write it. */
+async function runWriterThread(file: string): Promise<void> {
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  tuneWriter(db);
+  const write = sqliteWriter(db);
+  const dicts = Object.fromEntries(DICT_COLUMNS.map((c) => [c, [] as string[]])) as Record<DictColumn, string[]>;
+  const port = parentPort!;
+  let broken: { message: string; code?: string } | null = null;
+  port.on('message', (m: WireBatch | { close: true }) => {
+    if ('close' in m) {
+      db.close();
+      port.close();
+      return;
+    }
+    if (broken) {
+      // Batches after a failed one must not be written: their checkpoint would pass its lines.
+      port.postMessage({ id: m.id, ok: false, ...broken } satisfies WorkerReply);
+      return;
+    }
+    try {
+      for (const c of DICT_COLUMNS) {
+        if (m.resetDicts) dicts[c] = [];
+        for (const v of m.added[c]) dicts[c].push(v);
+      }
+      const c = m.columns;
+      const { personId, clientIp, username, host, domain, method, mime, categories } = c.ids;
+      const d = dicts;
+      const value = (list: string[], id: number): string | null => (id < 0 ? null : list[id]!);
+      write(
+        m.libraryId,
+        m.sourceId,
+        m.rows,
+        (i, out, at) => {
+          out[at] = c.lineOffset[i];
+          out[at + 1] = c.tsMs[i];
+          out[at + 2] = value(d.personId, personId[i]!);
+          out[at + 3] = value(d.clientIp, clientIp[i]!);
+          out[at + 4] = value(d.username, username[i]!);
+          out[at + 5] = value(d.host, host[i]!);
+          out[at + 6] = value(d.domain, domain[i]!);
+          out[at + 7] = m.path[i];
+          out[at + 8] = value(d.method, method[i]!);
+          out[at + 9] = c.status[i];
+          out[at + 10] = c.bytes[i];
+          out[at + 11] = value(d.mime, mime[i]!);
+          out[at + 12] = value(d.categories, categories[i]!);
+          out[at + 13] = c.denied[i];
+        },
+        m.quarantine,
+        m.findings,
+        m.cp,
+        m.now,
+      );
+      port.postMessage({ id: m.id, ok: true, columns: c } satisfies WorkerReply, wireBuffers(c));
+    } catch (error) {
+      const e = error as Error & { code?: string };
+      broken = { message: e.message, ...(e.code ? { code: e.code } : {}) };
+      port.postMessage({ id: m.id, ok: false, ...broken } satisfies WorkerReply);
+    }
+  });
+}
+
+// This module is also the writer thread's entry point (WorkerSqliteSink starts it with its own URL).
+if (!isMainThread && (workerData as { stewardEventWriter?: boolean } | null)?.stewardEventWriter === true) {
+  void runWriterThread((workerData as { file: string }).file);
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL
+
+const POSTGRES_BATCH_ROWS = 10_000;
+
+/** Characters that make an array element need double quotes (and "NULL" in any case, and ''). */
+const NEEDS_QUOTES = /[\s,{}"\\]|^$|^null$/i;
+const elements: string[] = [];
+
+/**
+ * A PostgreSQL array literal of text values. Most values (hosts, addresses, ids) need no quotes and
+ * go in as they are, so the literal is one join, not a string per element (pg's own encoder builds
+ * one per element and runs two regular expressions on each).
+ */
+function textArray(values: ReadonlyArray<string | null>, n: number): string {
+  elements.length = n;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) elements[i] = 'NULL';
+    else if (v === '') elements[i] = '""';
+    else if (!NEEDS_QUOTES.test(v)) elements[i] = v;
+    else elements[i] = `"${v.replace(/[\\"]/g, '\\$&')}"`;
+  }
+  const literal = `{${elements.join(',')}}`;
+  elements.length = 0;
+  return literal;
+}
+
+function numberArray(values: readonly number[], n: number): string {
+  return `{${(n === values.length ? values : values.slice(0, n)).join(',')}}`;
+}
+
+/**
+ * One statement per batch: events, quarantined lines, findings and the checkpoint are data-modifying
+ * CTEs over unnest()ed column arrays in a single statement, which PostgreSQL runs as one transaction,
+ * so a batch costs one round trip however many rows and findings it has. The literals are built when
+ * commit() is called, so the next batch is ready the moment the previous one commits.
+ */
+function postgresSink(pool: import('pg').Pool): WebEventSink {
+  const chain = new CommitChain();
+  return {
+    batchRows: POSTGRES_BATCH_ROWS,
+    copiesBatch: true,
+    commit(libraryId, sourceId, b, cp) {
+      const now = new Date().toISOString();
+      const n = b.length;
+      const parts: string[] = [];
+      const params: unknown[] = [libraryId, sourceId, now];
+      const p = (value: unknown): string => `$${params.push(value)}`;
+      if (n > 0) {
+        parts.push(`events AS (INSERT INTO web_events (${EVENT_COLUMNS})
+          SELECT $1::text, $2::text, * FROM unnest(${p(numberArray(b.lineOffset, n))}::bigint[], ${p(numberArray(b.tsMs, n))}::bigint[], ${p(textArray(b.personId, n))}::text[], ${p(textArray(b.clientIp, n))}::text[],
+            ${p(textArray(b.username, n))}::text[], ${p(textArray(b.host, n))}::text[], ${p(textArray(b.domain, n))}::text[], ${p(textArray(b.path, n))}::text[], ${p(textArray(b.method, n))}::text[],
+            ${p(numberArray(b.status, n))}::int[], ${p(numberArray(b.bytes, n))}::bigint[], ${p(textArray(b.mime, n))}::text[], ${p(textArray(b.categories, n))}::text[], ${p(numberArray(b.denied, n))}::int[])
+          ON CONFLICT DO NOTHING)`);
+      }
+      const q = b.quarantine;
+      if (q.length > 0) {
+        const m = q.length;
+        parts.push(`quarantined AS (INSERT INTO ingest_quarantine (library_id, source_id, line_offset, line_no, field, reason, raw, at)
+          SELECT $1::text, $2::text, u.*, $3::text FROM unnest(${p(numberArray(q.map((r) => r.lineOffset), m))}::bigint[], ${p(numberArray(q.map((r) => r.lineNo), m))}::bigint[], ${p(textArray(q.map((r) => r.field), m))}::text[],
+            ${p(textArray(q.map((r) => r.reason), m))}::text[], ${p(textArray(q.map((r) => r.raw), m))}::text[]) AS u
+          ON CONFLICT DO NOTHING)`);
+      }
+      if (b.findings.size > 0) {
+        // Keys are unique within a batch (a map by key), so one upsert can take them all.
+        const f = [...b.findings.values()];
+        const m = f.length;
+        parts.push(`found AS (INSERT INTO findings (id, library_id, finding_key, rule_id, clauses_json, severity, subject, person_id, window_start_ms, window_end_ms, event_count, bytes, minutes, evidence_json, state, created_at, updated_at)
+          SELECT u.id, $1::text, u.key, u.rule_id, u.clauses, u.severity, u.subject, u.person_id, u.window_start, u.window_end, u.count, u.bytes, u.minutes, u.evidence, 'new', $3::text, $3::text
+          FROM unnest(${p(textArray(f.map(() => randomUUID()), m))}::text[], ${p(textArray(f.map((x) => x.key), m))}::text[], ${p(textArray(f.map((x) => x.ruleId), m))}::text[],
+            ${p(textArray(f.map((x) => JSON.stringify(x.clauses)), m))}::text[], ${p(textArray(f.map((x) => x.severity), m))}::text[], ${p(textArray(f.map((x) => x.subject), m))}::text[],
+            ${p(textArray(f.map((x) => x.personId), m))}::text[], ${p(numberArray(f.map((x) => x.windowStart), m))}::bigint[], ${p(numberArray(f.map((x) => x.windowEnd), m))}::bigint[],
+            ${p(numberArray(f.map((x) => x.count), m))}::bigint[], ${p(numberArray(f.map((x) => x.bytes), m))}::bigint[], ${p(numberArray(f.map((x) => x.minutes), m))}::float8[],
+            ${p(textArray(f.map((x) => JSON.stringify(x.evidence)), m))}::text[])
+            AS u(id, key, rule_id, clauses, severity, subject, person_id, window_start, window_end, count, bytes, minutes, evidence)
+          ON CONFLICT (library_id, finding_key) DO UPDATE SET ${FINDING_UPDATE})`);
+      }
+      const text = `${parts.length > 0 ? `WITH ${parts.join(',\n')}\n` : ''}UPDATE ingest_sources SET byte_offset = ${p(cp.byteOffset)}, line_no = ${p(cp.lineNo)}, accepted = ${p(cp.accepted)}, quarantined = ${p(cp.quarantined)}, updated_at = $3::text WHERE id = $2::text AND library_id = $1::text`;
+      // A single statement is a transaction of its own: one round trip per batch, and a commit that
+      // waits for the WAL flush as any other (full durability: a committed batch survives a crash).
+      return chain.then(async () => {
+        await pool.query(text, params);
+      });
+    },
+    async release() {
+      await chain.settled();
+      chain.reset();
+    },
+  };
+}

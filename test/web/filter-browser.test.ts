@@ -1,0 +1,110 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, type Page } from 'playwright-core';
+import { OUTPUT, serveAndLaunch, signIn } from '../support/browser.js';
+import { DIALECTS } from '../support/databases.js';
+import { createWorld, type World } from '../support/fixtures.js';
+
+/**
+ * The filter in the built web app: the director restricts a workgroup and suspends and lifts an
+ * account; a staff member meets the block page, asks for an exception, and the director grants it.
+ */
+
+for (const { dialect, skip } of DIALECTS) {
+  describe(`filter pages in a browser on ${dialect}`, { skip, timeout: 120_000 }, () => {
+    let world: World | undefined;
+    let app: FastifyInstance | undefined;
+    let browser: Browser | undefined;
+    let baseUrl = '';
+
+    before(async () => {
+      world = await createWorld(dialect, ['liverpool']);
+      ({ app, browser, baseUrl } = await serveAndLaunch(world));
+    });
+    after(async () => {
+      await browser?.close();
+      await app?.close();
+      await world?.store.dispose();
+    });
+
+    async function withPage(run: (page: Page) => Promise<void>, name: string): Promise<void> {
+      const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+      context.setDefaultTimeout(15_000);
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      try {
+        await run(page);
+        assert.deepEqual(errors, []);
+      } catch (error) {
+        await page.screenshot({ path: path.join(OUTPUT, `filter-${dialect}-${name}-failure.png`), fullPage: true }).catch(() => undefined);
+        throw error;
+      } finally {
+        await context.close();
+      }
+    }
+
+    test('the director restricts a workgroup, suspends an account and lifts it', async () => {
+      const director = world!.login('liverpool', 'director');
+      const account = await world!.store.db.selectFrom('accounts').select('identifier').where('library_id', '=', 'liverpool').where('kind', '=', 'proxy').orderBy('identifier').executeTakeFirstOrThrow();
+      await withPage(async (page) => {
+        await signIn(page, baseUrl, director.username);
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Filter' }).click();
+        await page.getByRole('heading', { level: 1, name: 'Real-time filter' }).waitFor();
+        await page.locator('#r-subject option').nth(1).waitFor({ state: 'attached' });
+        const workgroup = (await page.locator('#r-subject option').nth(1).textContent())!;
+        await page.locator('#r-subject').selectOption({ label: workgroup });
+        await page.getByLabel('Categories').fill('socialnetworks, chat');
+        await page.getByLabel('Why').fill('Inventory week: desk coverage');
+        await page.getByRole('button', { name: 'Restrict', exact: true }).click();
+        await page.getByText('Saved. Helpers apply it within seconds.').waitFor();
+        await page.getByRole('cell', { name: 'socialnetworks, chat' }).waitFor();
+        await page.getByRole('cell', { name: workgroup, exact: true }).waitFor();
+        await page.screenshot({ path: path.join(OUTPUT, `filter-${dialect}-restrictions.png`), fullPage: true });
+
+        await page.getByRole('tab', { name: 'Suspensions' }).click();
+        await page.getByLabel('Proxy username').fill(account.identifier);
+        await page.getByLabel(/^Why/).fill('Password shared with a volunteer');
+        await page.getByRole('button', { name: 'Suspend', exact: true }).click();
+        const row = page.getByRole('row', { name: new RegExp(`account: ${account.identifier}`) });
+        await row.waitFor();
+        await row.getByRole('cell', { name: 'LPL-VIOLATIONS-SUSPEND' }).waitFor();
+        await row.getByRole('button', { name: 'Lift…' }).click();
+        await row.getByPlaceholder('Why?').fill('Password changed');
+        await row.getByRole('button', { name: 'Lift', exact: true }).click();
+        await row.waitFor({ state: 'detached' });
+        await page.getByText('No suspensions').waitFor();
+      }, 'director');
+      const audit = await world!.store.db.selectFrom('audit_log').select(['action', 'reason']).where('action', 'like', 'filter.%').orderBy('seq').execute();
+      assert.deepEqual(audit.map((a) => `${a.action}: ${a.reason}`), ['filter.restrict: Inventory week: desk coverage', 'filter.suspend: Password shared with a volunteer', 'filter.lift_suspension: Password changed']);
+    });
+
+    test('a staff member asks for an exception on the block page; the director grants it', async () => {
+      const staff = world!.login('liverpool', 'staff');
+      const director = world!.login('liverpool', 'director');
+      await withPage(async (page) => {
+        await signIn(page, baseUrl, staff.username);
+        assert.equal(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Filter' }).count(), 0, 'staff have no filter management');
+        await page.goto(`${baseUrl}/block?library=liverpool&clause=LPL-PROHIBITED-GAMBLING&category=gambling&rule=category.gambling&url=${encodeURIComponent('http://bet.example/help')}`);
+        await page.getByRole('heading', { name: 'LPL-PROHIBITED-GAMBLING: No gambling' }).waitFor();
+        await page.getByLabel('Why does your work need it?').fill('Building a display on gambling-addiction help');
+        await page.getByRole('button', { name: 'Request an exception' }).click();
+        await page.getByText('Your request was recorded').waitFor();
+        await page.screenshot({ path: path.join(OUTPUT, `filter-${dialect}-block-page.png`), fullPage: true });
+      }, 'staff');
+      await withPage(async (page) => {
+        await signIn(page, baseUrl, director.username);
+        await page.goto(`${baseUrl}/#/libraries/liverpool/filter?tab=requests`);
+        const row = page.getByRole('row', { name: /bet\.example/ });
+        await row.getByText('open').waitFor();
+        await row.getByRole('button', { name: 'Grant bet.example for 30 days' }).click();
+        await row.getByText('granted').waitFor();
+        await page.getByRole('tab', { name: 'Grants' }).click();
+        await page.getByRole('cell', { name: 'bet.example' }).waitFor();
+        await page.screenshot({ path: path.join(OUTPUT, `filter-${dialect}-grants.png`), fullPage: true });
+      }, 'grant');
+    });
+  });
+}

@@ -1,0 +1,41 @@
+import type { ReactNode } from 'react';
+import { ApiError, messageOf } from '../api.js';
+
+/** An error, announced to screen readers as soon as it appears. */
+export function ErrorAlert({ error, children }: { error?: unknown; children?: ReactNode }) {
+  if (!error && !children) return null;
+  const fields = error instanceof ApiError ? error.fieldErrors : [];
+  return (
+    <div className="alert alert--error" role="alert">
+      <p className="alert__title">{children ?? messageOf(error)}</p>
+      {fields.length > 0 && (
+        <ul className="alert__list">
+          {fields.map((f, i) => (
+            <li key={i}>
+              {f.field ? <strong>{f.field.replace(/^body\./, '')}: </strong> : null}
+              {f.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <p className="loading" role="status">
+      <span className="spinner" aria-hidden="true" />
+      {label}
+    </p>
+  );
+}
+
+export function Empty({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="empty">
+      <p className="empty__title">{title}</p>
+      {children ? <div className="empty__body">{children}</div> : null}
+    </div>
+  );
+}

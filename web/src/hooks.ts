@@ -1,0 +1,52 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, type Query, withQuery } from './api.js';
+
+export interface Fetched<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload(): void;
+}
+
+/**
+ * GETs a path (with query) whenever it changes. The previous data stays shown while the next page
+ * loads, so tables do not flash; answers that arrive out of order are ignored.
+ */
+export function useFetch<T>(path: string | null, query?: Query): Fetched<T> {
+  const url = path === null ? null : withQuery(path, query);
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean; url: string | null }>({ data: undefined, error: undefined, loading: url !== null, url });
+  const [tick, setTick] = useState(0);
+  const latest = useRef(0);
+
+  useEffect(() => {
+    if (url === null) return;
+    const id = ++latest.current;
+    setState((s) => ({ ...s, loading: true, error: undefined }));
+    api.get<T>(url).then(
+      (data) => {
+        if (id === latest.current) setState({ data, error: undefined, loading: false, url });
+      },
+      (error: unknown) => {
+        if (id === latest.current) setState((s) => ({ ...s, error, loading: false }));
+      },
+    );
+  }, [url, tick]);
+
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { data: state.data, error: state.error, loading: state.loading, reload };
+}
+
+export function useDebounced<T>(value: T, ms = 300): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setDebounced(value), ms);
+    return () => window.clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
+export function useDocumentTitle(title: string | undefined): void {
+  useEffect(() => {
+    document.title = title ? `${title} · Steward` : 'Steward';
+  }, [title]);
+}

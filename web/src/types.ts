@@ -1,0 +1,227 @@
+import type { ClauseKind, ControlStatus, ControlType } from '../../src/domain/controls.js';
+import type { Role } from '../../src/domain/roles.js';
+
+/** The shapes the API answers with (see src/api/routes). */
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface SessionLibrary {
+  id: string;
+  name: string;
+  shortName: string;
+  roles: Role[];
+}
+
+export interface Me {
+  userId: string;
+  username: string;
+  personId: string | null;
+  personName: string | null;
+  homeLibraryId: string;
+  libraries: SessionLibrary[];
+}
+
+export type ClauseStatus = 'implemented' | 'partial' | 'not yet';
+
+export interface ControlView {
+  type: ControlType;
+  key: string;
+  status: ControlStatus;
+  note?: string;
+  roles?: string[];
+}
+
+export interface ClauseView {
+  id: string;
+  ref: string;
+  section: string | null;
+  kind: ClauseKind;
+  title: string;
+  summary: string;
+  sourceLines: Array<number | string>;
+  status: ClauseStatus;
+  controls: ControlView[];
+}
+
+export interface VersionView {
+  id: string;
+  key: string;
+  label: string;
+  status: string;
+  approvedOn: string | null;
+  revisedOn: string | null;
+  approvedBy: string | null;
+  textHeld: boolean;
+  note: string | null;
+}
+
+export interface DocumentView {
+  id: string;
+  key: string;
+  title: string;
+  sourceText: string | null;
+  versions: VersionView[];
+}
+
+export interface CoverageTotals {
+  clauses: number;
+  implemented: number;
+  partial: number;
+  notYet: number;
+}
+
+export interface CoverageView {
+  libraryId: string;
+  libraryName: string;
+  totals: CoverageTotals;
+  byControlType: Record<string, { implemented: number; notYet: number }>;
+  clauses?: Array<{ documentId: string; versionId: string; ref: string; title: string; kind: string; status: ClauseStatus; controls: ControlView[] }>;
+}
+
+export interface DirectoryEntry {
+  id: string;
+  employee_id: string;
+  name: string;
+  email: string | null;
+  title: string | null;
+  status: string;
+  workgroup_id: string | null;
+  workgroup: string | null;
+  supervisor_id: string | null;
+  supervisor: string | null;
+}
+
+export interface PersonRecord extends DirectoryEntry {
+  created_at: string;
+  updated_at: string;
+  roles: string[];
+  accounts: Array<{ id: string; kind: string; identifier: string }>;
+  workstations: Array<{ id: string; hostname: string; ip: string | null; mac: string | null; location: string | null }>;
+  directReports: Array<{ id: string; name: string; title: string | null }>;
+}
+
+export interface Workgroup {
+  id: string;
+  name: string;
+  associate_director_id: string | null;
+  associate_director: string | null;
+  members: number;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor_label: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  subject_person_id: string | null;
+  reason: string | null;
+  detail_json: string;
+  hash: string;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  checked: number;
+  problems: Array<{ seq: number; problem: string; message: string }>;
+}
+
+export type FindingState = 'new' | 'dismissed' | 'case';
+
+export interface FindingSummary {
+  id: string;
+  rule_id: string;
+  severity: string;
+  state: FindingState;
+  subject: string;
+  person_id: string | null;
+  person: string | null;
+  workgroup: string | null;
+  window_start_ms: number;
+  window_end_ms: number;
+  event_count: number;
+  bytes: number;
+  minutes: number;
+  clauses: string[];
+  state_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FindingsPage extends Page<FindingSummary> {
+  timezone: string;
+  ruleIds: string[];
+}
+
+export interface ClauseCitation {
+  ref: string;
+  clauseId: string | null;
+  versionId: string | null;
+  versionLabel: string | null;
+  documentTitle: string | null;
+  title: string | null;
+  summary: string | null;
+}
+
+export interface EvidenceEvent {
+  id: string;
+  ts_ms: number;
+  local_time: string;
+  client_ip: string;
+  username: string | null;
+  host: string;
+  domain: string;
+  path: string | null;
+  method: string;
+  status: number;
+  bytes: number;
+  mime: string | null;
+  categories: string[];
+  denied: boolean;
+}
+
+export interface FindingDetail extends FindingSummary {
+  state_by_label: string | null;
+  timezone: string;
+  privacy: 'full' | 'domain';
+  citedClauses: ClauseCitation[];
+  events: EvidenceEvent[];
+  missingEvents: number;
+}
+
+export type ReportGroup = 'category' | 'domain' | 'workgroup' | 'day' | 'heatmap' | 'person';
+
+export interface ReportRow {
+  key: string;
+  label: string;
+  requests: number;
+  bytes: number;
+  denied: number;
+  people?: number;
+  findings?: number;
+  nonWorkMinutes?: number;
+  weekday?: number;
+  hour?: number;
+  employeeId?: string | null;
+  workgroup?: string | null;
+}
+
+export interface WebReport {
+  libraryId: string;
+  libraryName: string;
+  timezone: string;
+  from: string;
+  to: string;
+  groupBy: ReportGroup;
+  totals?: { requests: number; bytes: number; denied: number; people: number; unattributed: number; findings: number; nonWorkMinutes: number };
+  total: number;
+  limit: number;
+  offset: number;
+  rows: ReportRow[];
+}

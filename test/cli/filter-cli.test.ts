@@ -55,6 +55,7 @@ for (const { dialect, skip } of DIALECTS) {
       const granted = await run(['grant', '--library', 'liverpool', '--scope', 'person', '--subject', person.employee_id, '--domain', 'bet.example', '--reason', 'Display research', '--expires', '2099-01-01T00:00:00Z']);
       assert.equal(granted.code, 0, show(granted));
       const listed = await run(['list', '--library', 'liverpool']);
+      assert.equal(listed.code, 0, show(listed));
       assert.match(listed.stdout, /^restriction \S+ workgroup:\S+ socialnetworks,chat under LPL-VIOLATIONS-SUSPEND/m);
       assert.match(listed.stdout, new RegExp(`^suspension \\S+ account:${person.identifier} under LPL-VIOLATIONS-SUSPEND .* until 2099-01-01T00:00:00.000Z`, 'm'));
       assert.match(listed.stdout, new RegExp(`^grant \\S+ person:${person.id} bet.example`, 'm'));

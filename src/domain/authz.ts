@@ -31,7 +31,8 @@ export type Action =
   | 'filter.grant'
   | 'filter.snapshot'
   | 'exception.request'
-  | 'exception.view';
+  | 'exception.view'
+  | 'notification.read';
 
 /** How the actor stands to the person a request is about. */
 export type Relation =
@@ -97,6 +98,8 @@ export const RULES: readonly Rule[] = [
   { roles: ['it_admin'], actions: ['filter.snapshot'] },
   // Anyone who meets the block page may ask for an exception, and see their own requests.
   { roles: 'any', actions: ['exception.request', 'exception.view'], when: ['self'] },
+  // Everyone reads what Steward told them, and nobody else does.
+  { roles: 'any', actions: ['notification.read'], when: ['self'] },
 ];
 
 export function rolesIn(actor: Actor, libraryId: string): Role[] {

@@ -2,12 +2,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet, type Transaction } from 'kysely';
 import { StewardError } from '../domain/errors.js';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 
 export type Dialect = 'sqlite' | 'postgres';
+/** The database or an open transaction: store functions take either, so a use-case can group writes. */
+export type Executor = Kysely<Database> | Transaction<Database>;
 
 /** The driver underneath Kysely, for the few hot paths (bulk event writes) that must bypass the query builder. */
 export type RawHandle = { dialect: 'sqlite'; sqlite: SQLite.Database } | { dialect: 'postgres'; pool: pg.Pool };

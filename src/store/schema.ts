@@ -317,6 +317,26 @@ export interface JobClaimsTable {
   claimed_by: string;
 }
 
+/** 'pending' until sent ('sending' while one server has it); 'sent'; 'failed' after the last retry; 'unaddressed' when the person has no e-mail address or no mail server is configured. */
+export type MailState = 'pending' | 'sending' | 'sent' | 'failed' | 'unaddressed';
+
+export interface NotificationsTable {
+  id: string;
+  library_id: string;
+  person_id: string;
+  kind: string;
+  subject: string;
+  body: string;
+  link: string | null;
+  created_at: string;
+  read_at: string | null;
+  mail_state: MailState;
+  mail_attempts: number;
+  mail_next_at: string | null;
+  mail_sent_at: string | null;
+  mail_error: string | null;
+}
+
 export interface Database {
   libraries: LibrariesTable;
   workgroups: WorkgroupsTable;
@@ -342,6 +362,7 @@ export interface Database {
   filter_grants: FilterGrantsTable;
   exception_requests: ExceptionRequestsTable;
   filter_helper_tokens: FilterHelperTokensTable;
+  notifications: NotificationsTable;
 }
 
 export type AuditLogInsert = Omit<AuditLogTable, 'seq'> & { seq: number };

@@ -77,6 +77,7 @@ const EXPECTED: Record<Action, Expect> = {
     other: ['director', 'it_admin'],
     none: ['director', 'it_admin'],
   },
+  'notification.read': { self: 'all' },
 };
 
 const actorWith = (role: Role): Actor => ({

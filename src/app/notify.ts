@@ -35,7 +35,8 @@ export async function deliverMail(store: Store, mail: Mail, now = new Date()): P
         continue;
       }
       try {
-        const link = m.link ? `\n\n${mail.publicUrl}${m.link}` : '';
+        // Links are the web app's (hash-routed) paths.
+        const link = m.link ? `\n\n${mail.publicUrl}/#${m.link}` : '';
         await mail.mailer.send({ to: m.email, subject: m.subject, text: `${m.body}${link}\n\n-- \nSteward, on behalf of your library` });
         await recordMailOutcome(store.db, m.id, { state: 'sent', at: nowIso() });
         sent += 1;

@@ -10,7 +10,7 @@ export interface NewNotification {
   kind: string;
   subject: string;
   body: string;
-  /** A path inside the app, e.g. `/cases/…`; mail turns it into a full link. */
+  /** A path of the web app, e.g. `/libraries/oak-park/cases/…`; mail turns it into a full link. */
   link?: string;
 }
 

@@ -34,7 +34,7 @@ for (const { dialect, skip } of DIALECTS) {
     test('a queued notification is in the app at once and arrives by mail after delivery, with its link', async () => {
       const staff = await personOf(world.login('liverpool', 'staff').username);
       assert.ok(staff.email, 'demo staff have e-mail addresses');
-      const id = await world.store.db.transaction().execute((trx) => queueNotification(trx, mail, { libraryId: 'liverpool', personId: staff.id, kind: 'test.hello', subject: 'Your training is due', body: 'Please complete it by Friday.', link: '/training' }));
+      const id = await world.store.db.transaction().execute((trx) => queueNotification(trx, mail, { libraryId: 'liverpool', personId: staff.id, kind: 'test.hello', subject: 'Your training is due', body: 'Please complete it by Friday.', link: '/libraries/liverpool/training' }));
       assert.equal((await stateOf(id)).mail_state, 'pending');
       const before = smtp.received.length;
       assert.equal(await deliverMail(world.store, mail), 1);
@@ -42,7 +42,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.deepEqual(received!.to, [staff.email]);
       assert.equal(received!.from, 'steward@liverpool.test');
       assert.equal(received!.subject, 'Your training is due');
-      assert.match(received!.text, /Please complete it by Friday\.\s+https:\/\/steward\.test\/training/);
+      assert.match(received!.text, /Please complete it by Friday\.\s+https:\/\/steward\.test\/#\/libraries\/liverpool\/training/);
       const row = await stateOf(id);
       assert.equal(row.mail_state, 'sent');
       assert.equal(row.mail_attempts, 1);

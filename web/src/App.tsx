@@ -16,6 +16,7 @@ import { PersonPage } from './pages/Person.js';
 import { PoliciesPage } from './pages/Policies.js';
 import { SignInPage } from './pages/SignIn.js';
 import { WebReportsPage } from './pages/WebReports.js';
+import { NotificationsPage } from './pages/Notifications.js';
 import { FilterPage } from './pages/Filter.js';
 import { matchRoute, navigate, paths, useLocation, type Route } from './router.js';
 import { allowed, defaultLibrary, SessionContext, type SessionContextValue } from './session.js';
@@ -45,6 +46,8 @@ function Page({ route }: { route: Route }) {
       return <WebReportsPage libraryId={route.libraryId} />;
     case 'filter':
       return <FilterPage libraryId={route.libraryId} />;
+    case 'notifications':
+      return <NotificationsPage libraryId={route.libraryId} />;
     case 'password':
       return <ChangePasswordPage />;
     case 'home':

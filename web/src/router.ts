@@ -19,6 +19,7 @@ export type Route =
   | { name: 'finding'; libraryId: string; findingId: string }
   | { name: 'webReports'; libraryId: string }
   | { name: 'filter'; libraryId: string }
+  | { name: 'notifications'; libraryId: string }
   | { name: 'notFound'; path: string };
 
 export interface HashLocation {
@@ -74,6 +75,7 @@ export function matchRoute(path: string): Route {
     }
     if (section === 'web-reports' && !a) return { name: 'webReports', libraryId };
     if (section === 'filter' && !a) return { name: 'filter', libraryId };
+    if (section === 'notifications' && !a) return { name: 'notifications', libraryId };
   }
   return { name: 'notFound', path };
 }
@@ -102,6 +104,7 @@ export const paths = {
   finding: (lib: string, findingId: string) => `/libraries/${encodeURIComponent(lib)}/findings/${encodeURIComponent(findingId)}`,
   webReports: (lib: string) => `/libraries/${encodeURIComponent(lib)}/web-reports`,
   filter: (lib: string) => `/libraries/${encodeURIComponent(lib)}/filter`,
+  notifications: (lib: string) => `/libraries/${encodeURIComponent(lib)}/notifications`,
   password: () => '/password',
 };
 

@@ -225,3 +225,18 @@ export interface WebReport {
   offset: number;
   rows: ReportRow[];
 }
+
+export interface NotificationItem {
+  id: string;
+  kind: string;
+  subject: string;
+  body: string;
+  link: string | null;
+  created_at: string;
+  read_at: string | null;
+  mail_state: string;
+}
+
+export interface NotificationPage extends Page<NotificationItem> {
+  unread: number;
+}

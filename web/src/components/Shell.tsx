@@ -1,9 +1,10 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { useFetch } from '../hooks.js';
 import { ROLE_LABELS, isRole } from '../../../src/domain/roles.js';
 import { href, navigate, paths, type Route } from '../router.js';
 import { allowed, useSession } from '../session.js';
 
-type Section = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'password' | null;
+type Section = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'password' | 'notifications' | null;
 type IconName = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit';
 
 function sectionOf(route: Route): Section {
@@ -29,6 +30,8 @@ function sectionOf(route: Route): Section {
       return 'filter';
     case 'password':
       return 'password';
+    case 'notifications':
+      return 'notifications';
     default:
       return null;
   }
@@ -48,6 +51,28 @@ function Icon({ name }: { name: IconName }) {
     <svg className="nav__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
       <path d={d} fill={name === 'dashboard' ? 'currentColor' : 'none'} stroke={name === 'dashboard' ? 'none' : 'currentColor'} strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
     </svg>
+  );
+}
+
+/** The topbar's way to the person's notifications, with how many are unread. */
+function NotificationsLink({ libraryId, current, routeKey }: { libraryId: string; current: boolean; routeKey: string }) {
+  const unread = useFetch<{ unread: number }>(`/api/libraries/${encodeURIComponent(libraryId)}/notifications`, { limit: 1, unread: 'true' });
+  const { reload } = unread;
+  const mounted = useRef(false);
+  // Recount on every page change, and when a page marks something read.
+  useEffect(() => {
+    if (mounted.current) reload();
+    mounted.current = true;
+  }, [routeKey, reload]);
+  useEffect(() => {
+    window.addEventListener('steward:notifications', reload);
+    return () => window.removeEventListener('steward:notifications', reload);
+  }, [reload]);
+  const count = unread.data?.unread ?? 0;
+  return (
+    <a className="button button--ghost notifications-link" href={href(paths.notifications(libraryId))} aria-current={current ? 'page' : undefined} data-unread={count}>
+      Notifications{count > 0 && <span className="badge" aria-label={`${count} unread`}>{count}</span>}
+    </a>
   );
 }
 
@@ -84,6 +109,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
       : section === 'webReports' && allowed(me, 'monitoring.report', next) ? paths.webReports(next)
       : section === 'filter' && allowed(me, 'filter.view', next) ? paths.filter(next)
       : section === 'password' ? paths.password()
+      : section === 'notifications' ? paths.notifications(next)
       : paths.dashboard(next);
     navigate(target);
   };
@@ -136,6 +162,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
             <span className="user__name">{displayName}</span>
             {roleNames.length > 0 && <span className="user__role">{roleNames.join(', ')}</span>}
           </span>
+          <NotificationsLink libraryId={libraryId} current={section === 'notifications'} routeKey={routeKey} />
           <a className="button button--ghost" href={href(paths.password())} aria-current={section === 'password' ? 'page' : undefined}>
             Change password
           </a>

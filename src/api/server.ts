@@ -26,6 +26,7 @@ import { filterRoutes } from './routes/filter.js';
 import { blockPageRoutes } from './routes/block-page.js';
 import type { ApiContext } from './context.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { requestRoutes } from './routes/requests.js';
 import { createMailer, type Mailer } from '../sources/mailer.js';
 
 export interface ServerOptions {
@@ -98,6 +99,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(filterRoutes(ctx));
   await app.register(blockPageRoutes(ctx));
   await app.register(notificationRoutes(ctx));
+  await app.register(requestRoutes(ctx));
 
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   if (existsSync(path.join(webDir, 'index.html'))) {

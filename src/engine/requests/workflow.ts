@@ -3,7 +3,7 @@ import type { RequestAction, RequestState, RequestStatus, RequestType } from '..
 
 /** One step of a request's timeline. */
 export interface RequestEvent {
-  action: RequestAction['kind'] | 'expire';
+  action: RequestAction['kind'] | 'submit' | 'expire';
   actorId: string | null;
   from: RequestState;
   to: RequestState;
@@ -82,6 +82,14 @@ export function applyRequestAction(type: RequestType, status: RequestStatus, act
       if (status.revocationAcknowledgedAt) throw conflict('The revocation was already acknowledged');
       return { status: { ...status, revocationAcknowledgedAt: who.now }, event: event('revoked') };
   }
+}
+
+/** A new request waits for the first step of its chain. */
+export function submittedStatus(requesterId: string, now: string): { status: RequestStatus; event: RequestEvent } {
+  return {
+    status: { state: 'pending', step: 0, requesterId, approvedBy: [], stepSince: now, expiresAt: null, revocationAcknowledgedAt: null },
+    event: { action: 'submit', actorId: requesterId, from: 'pending', to: 'pending', step: 0, comment: null, at: now },
+  };
 }
 
 /** An approval whose time has run out lapses; anything else is unchanged. */

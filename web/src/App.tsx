@@ -17,6 +17,9 @@ import { PoliciesPage } from './pages/Policies.js';
 import { SignInPage } from './pages/SignIn.js';
 import { WebReportsPage } from './pages/WebReports.js';
 import { NotificationsPage } from './pages/Notifications.js';
+import { RegistersPage } from './pages/Registers.js';
+import { RequestDetailPage } from './pages/RequestDetail.js';
+import { RequestsPage } from './pages/Requests.js';
 import { FilterPage } from './pages/Filter.js';
 import { matchRoute, navigate, paths, useLocation, type Route } from './router.js';
 import { allowed, defaultLibrary, SessionContext, type SessionContextValue } from './session.js';
@@ -48,6 +51,12 @@ function Page({ route }: { route: Route }) {
       return <FilterPage libraryId={route.libraryId} />;
     case 'notifications':
       return <NotificationsPage libraryId={route.libraryId} />;
+    case 'requests':
+      return <RequestsPage libraryId={route.libraryId} />;
+    case 'request':
+      return <RequestDetailPage libraryId={route.libraryId} requestId={route.requestId} />;
+    case 'registers':
+      return <RegistersPage libraryId={route.libraryId} />;
     case 'password':
       return <ChangePasswordPage />;
     case 'home':

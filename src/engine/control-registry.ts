@@ -28,6 +28,9 @@ export const IMPLEMENTED_CONTROLS: readonly ControlImplementation[] = [
   { type: 'restrict', key: 'category.*', implementedBy: 'src/engine/filter/policy.ts' },
   { type: 'restrict', key: 'suspension', implementedBy: 'src/engine/filter/policy.ts' },
   { type: 'restrict', key: 'workgroup-restriction', implementedBy: 'src/engine/filter/policy.ts' },
+  // Requests: every request type a pack declares is filed, routed through its approval chain and
+  // kept on its register (the pack parser refuses an approve control naming an undeclared type).
+  { type: 'approve', key: '*', implementedBy: 'src/app/requests.ts' },
 ];
 
 /** The key a control is matched on: the rule, target, request or course it names. */

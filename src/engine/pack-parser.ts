@@ -144,7 +144,6 @@ function requestProblemsOf(pack: Pack): Problem[] {
       if (field.min !== undefined && field.max !== undefined && field.min > field.max) problems.push({ path: `${base}/fields/${f}`, message: `expected min ${field.min} to be at most max ${field.max}` });
     });
   });
-  if (pack.requests === undefined) return problems;
   pack.documents.forEach((doc, d) => {
     const current = currentVersion(doc);
     const v = doc.versions.indexOf(current);

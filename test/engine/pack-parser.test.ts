@@ -193,6 +193,7 @@ describe('parsePack', () => {
     ]);
     text = edit(text, '- type: restrict\n', '- type: restrict\n                target: games\n');
     text = edit(text, '- type: approve\n', '- type: approve\n                request: game-break\n');
+    text += 'requests:\n  - { id: game-break, title: A game at lunch, clauses: [A1], chain: [supervisor], fields: [] }\n';
     assert.equal(parsePack(text, FILE).documents[0]!.versions[0]!.clauses[0]!.controls.length, 2);
   });
 

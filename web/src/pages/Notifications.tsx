@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../api.js';
 import { Empty, ErrorAlert, Loading } from '../components/Feedback.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { Pagination } from '../components/Pagination.js';
 import { formatDateTime } from '../format.js';
-import { useDebounced, useDocumentTitle, useFetch } from '../hooks.js';
+import { useDocumentTitle, useFetch, useSearchQuery } from '../hooks.js';
 import { href, setQuery, useLocation } from '../router.js';
 import { useSession } from '../session.js';
 import type { NotificationPage } from '../types.js';
@@ -24,14 +24,8 @@ export function NotificationsPage({ libraryId }: { libraryId: string }) {
   const { me } = useSession();
   const library = me.libraries.find((l) => l.id === libraryId);
   const { query } = useLocation();
-  const q = query.get('q') ?? '';
   const unreadOnly = query.get('unread') === '1';
-  const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
-  const [text, setText] = useState(q);
-  const debounced = useDebounced(text, 300);
-  useEffect(() => {
-    if (debounced.trim() !== q) setQuery({ q: debounced.trim(), offset: undefined });
-  }, [debounced]);
+  const { q, text, setText, offset } = useSearchQuery();
   const base = `/api/libraries/${encodeURIComponent(libraryId)}/notifications`;
   const page = useFetch<NotificationPage>(base, { limit: PAGE_SIZE, offset, search: q, unread: unreadOnly ? 'true' : undefined });
   const [error, setError] = useState<unknown>();

@@ -1,9 +1,8 @@
-import { useEffect, useState } from 'react';
 import { Empty, ErrorAlert, Loading } from '../components/Feedback.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { Pagination } from '../components/Pagination.js';
 import { formatDateTime } from '../format.js';
-import { useDebounced, useDocumentTitle, useFetch } from '../hooks.js';
+import { useDocumentTitle, useFetch, useSearchQuery } from '../hooks.js';
 import { href, paths, setQuery, useLocation } from '../router.js';
 import { useSession } from '../session.js';
 import type { Page, RequestSummary } from '../types.js';
@@ -25,13 +24,7 @@ export function RegistersPage({ libraryId }: { libraryId: string }) {
   const library = me.libraries.find((l) => l.id === libraryId);
   const { query } = useLocation();
   const register = (REGISTERS.find((r) => r.id === query.get('register')) ?? REGISTERS[0]).id;
-  const q = query.get('q') ?? '';
-  const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
-  const [text, setText] = useState(q);
-  const debounced = useDebounced(text, 300);
-  useEffect(() => {
-    if (debounced.trim() !== q) setQuery({ q: debounced.trim(), offset: undefined });
-  }, [debounced]);
+  const { q, text, setText, offset } = useSearchQuery();
   const base = `/api/libraries/${encodeURIComponent(libraryId)}/registers`;
   const page = useFetch<RegisterPage>(`${base}/${register}`, { limit: PAGE_SIZE, offset, search: q });
   useDocumentTitle('Registers');

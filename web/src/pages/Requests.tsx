@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { RequestField, RequestType } from '../../../src/domain/requests.js';
 import { api, ApiError } from '../api.js';
 import { Empty, ErrorAlert, Loading } from '../components/Feedback.js';
@@ -7,7 +7,7 @@ import { PageHeader } from '../components/PageHeader.js';
 import { Pagination } from '../components/Pagination.js';
 import { StatusPill } from '../components/StatusPill.js';
 import { formatDateTime } from '../format.js';
-import { useDebounced, useDocumentTitle, useFetch } from '../hooks.js';
+import { useDocumentTitle, useFetch, useSearchQuery } from '../hooks.js';
 import { href, navigate, paths, setQuery, useLocation } from '../router.js';
 import { allowed, useSession } from '../session.js';
 import type { Page, RequestSummary } from '../types.js';
@@ -58,14 +58,8 @@ export function RequestsPage({ libraryId }: { libraryId: string }) {
 
 function RequestList({ libraryId, view }: { libraryId: string; view: Exclude<View, 'new'> }) {
   const { query } = useLocation();
-  const q = query.get('q') ?? '';
   const state = query.get('state') ?? '';
-  const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
-  const [text, setText] = useState(q);
-  const debounced = useDebounced(text, 300);
-  useEffect(() => {
-    if (debounced.trim() !== q) setQuery({ q: debounced.trim(), offset: undefined });
-  }, [debounced]);
+  const { q, text, setText, offset } = useSearchQuery();
   const types = useFetch<{ items: RequestType[] }>(`/api/libraries/${encodeURIComponent(libraryId)}/request-types`);
   const title = (id: string) => types.data?.items.find((t) => t.id === id)?.title ?? id;
   const page = useFetch<Page<RequestSummary>>(`/api/libraries/${encodeURIComponent(libraryId)}/requests`, { view, limit: PAGE_SIZE, offset, search: q, state });

@@ -29,8 +29,10 @@ export function actorOf(me: Me): Actor {
   };
 }
 
-export function allowed(me: Me, action: Action, libraryId: string, relation?: Relation): boolean {
-  return can(actorOf(me), action, { libraryId, ...(relation ? { relation } : {}) });
+/** `policyTarget`: the restrict target the action carries out, whose roles in the library's policy count (authz Target.policyRoles). */
+export function allowed(me: Me, action: Action, libraryId: string, relation?: Relation, policyTarget?: string): boolean {
+  const policyRoles = policyTarget ? me.libraries.find((l) => l.id === libraryId)?.policyRoles[policyTarget] : undefined;
+  return can(actorOf(me), action, { libraryId, ...(relation ? { relation } : {}), ...(policyRoles ? { policyRoles } : {}) });
 }
 
 export function defaultLibrary(me: Me): string {

@@ -44,6 +44,8 @@ import type { Role } from '../domain/roles.js';
 export interface FilterActor {
   label: string;
   userId: string | null;
+  /** The actor's roles in the library: a default clause that names one of them on its restrict control is preferred. */
+  roles?: readonly Role[];
 }
 
 export interface RestrictionInput {
@@ -136,7 +138,7 @@ export async function setRestriction(store: Store, libraryId: string, input: Res
     else subjectPersonId = input.subject;
   } else if (!isRole(input.subject)) problems.push({ field: 'subject', message: `"${input.subject}" is not a role` });
   const defaults = kind === 'posting' ? [FILTER_TARGETS.socialPosting] : [FILTER_TARGETS.workgroupRestriction, FILTER_TARGETS.suspension];
-  const clauseRef = await justifyingClause(store, libraryId, input.clauseRef, defaults, problems);
+  const clauseRef = await justifyingClause(store, libraryId, input.clauseRef, defaults, problems, actor.roles);
   if (problems.length > 0) throw invalid('The restriction is not valid', problems);
   const id = newId();
   await store.db.transaction().execute(async (trx) => {
@@ -169,7 +171,7 @@ export async function setSuspension(store: Store, libraryId: string, input: Susp
     }
   } else if (!(await findPerson(store.db, libraryId, subject))) problems.push({ field: 'subject', message: `no person "${subject}" in this library` });
   else personId = subject;
-  const clauseRef = await justifyingClause(store, libraryId, input.clauseRef, [FILTER_TARGETS.suspension], problems);
+  const clauseRef = await justifyingClause(store, libraryId, input.clauseRef, [FILTER_TARGETS.suspension], problems, actor.roles);
   if (problems.length > 0) throw invalid('The suspension is not valid', problems);
   const id = newId();
   await store.db.transaction().execute(async (trx) => {
@@ -270,9 +272,11 @@ export async function requestException(store: Store, libraryId: string, input: E
 /**
  * The clause that justifies a restriction or suspension: the one asked for, which must be a
  * current clause of the library with a restrict control, or else the first clause restricting one
- * of `defaults` (in that order of preference).
+ * of `defaults` (in that order of preference), preferring one whose control names a role of the
+ * actor (Metropolitan: a supervisor's posting restriction cites SH 620.4 §1.5, the director's the
+ * library's right to withdraw participation).
  */
-async function justifyingClause(store: Store, libraryId: string, asked: string | undefined, defaults: string[], problems: ErrorDetail[]): Promise<string> {
+async function justifyingClause(store: Store, libraryId: string, asked: string | undefined, defaults: string[], problems: ErrorDetail[], actorRoles: readonly Role[] = []): Promise<string> {
   const clauses = await libraryClauses(store.db, libraryId);
   if (asked) {
     const clause = clauses.find((c) => c.ref === asked);
@@ -281,7 +285,8 @@ async function justifyingClause(store: Store, libraryId: string, asked: string |
     return asked;
   }
   for (const target of defaults) {
-    const found = clauses.find((c: RestrictClause) => c.targets.includes(target));
+    const named = clauses.find((c: RestrictClause) => c.restricts.some((r) => r.target === target && r.roles.some((role) => actorRoles.includes(role))));
+    const found = named ?? clauses.find((c: RestrictClause) => c.targets.includes(target));
     if (found) return found.ref;
   }
   problems.push({ field: 'clauseRef', message: `this library's policy has no clause restricting ${defaults.join(' or ')}; name the clause (clauseRef) that allows it` });

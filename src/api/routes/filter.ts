@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { can, librariesOf } from '../../domain/authz.js';
+import { can, librariesOf, rolesIn } from '../../domain/authz.js';
 import { forbidden, notFound, unauthenticated } from '../../domain/errors.js';
 import { FILTER_TARGETS, FilterSnapshotSchema, GRANT_SCOPES, RESTRICTION_KINDS, RESTRICTION_SCOPES, SUSPENSION_KINDS, type RestrictionKind, type RestrictionScope } from '../../domain/filter.js';
 import { endFilterRecord, helperTokenHash, policyRoles, requestException, restrictionRelation, restrictionTarget, setGrant, setRestriction, setSuspension, type FilterActor } from '../../app/filter-controls.js';
@@ -37,9 +37,9 @@ const SuspensionView = Type.Object({ ...Common, kind: Type.String(), person_id: 
 const GrantView = Type.Object({ ...Common, scope: Type.String(), category: Nullable(Type.String()), domain: Nullable(Type.String()), request_id: Nullable(Type.String()), expires_at: Type.String(), revoked_at: Nullable(Type.String()), revoked_by_label: Nullable(Type.String()), revoke_reason: Nullable(Type.String()) });
 const RequestView = Type.Object({ id: Type.String(), person_id: Nullable(Type.String()), person_name: Nullable(Type.String()), host: Type.String(), url: Nullable(Type.String()), category: Nullable(Type.String()), clause_ref: Nullable(Type.String()), rule: Nullable(Type.String()), justification: Type.String(), status: Type.String(), created_at: Type.String(), decided_at: Nullable(Type.String()), grant_id: Nullable(Type.String()) });
 
-const actorOf = (request: FastifyRequest): FilterActor => {
+const actorOf = (request: FastifyRequest, libraryId: string): FilterActor => {
   const actor = requireActor(request);
-  return { label: actor.username, userId: actor.userId };
+  return { label: actor.username, userId: actor.userId, roles: rolesIn(actor, libraryId) };
 };
 
 /**
@@ -98,7 +98,7 @@ export const filterRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
     const relation = await restrictionRelation(ctx.store, libraryId, actor.personId, request.body.scope, request.body.subject);
     authorize(request, 'filter.restrict', libraryId, relation, await policyRoles(ctx.store, libraryId, restrictionTarget(request.body.kind)));
     const { clauseRef, startsAt, expiresAt, ...rest } = request.body;
-    const id = await setRestriction(ctx.store, libraryId, { ...rest, ...(clauseRef ? { clauseRef } : {}), ...(startsAt ? { startsAt } : {}), ...(expiresAt !== undefined ? { expiresAt } : {}) }, actorOf(request));
+    const id = await setRestriction(ctx.store, libraryId, { ...rest, ...(clauseRef ? { clauseRef } : {}), ...(startsAt ? { startsAt } : {}), ...(expiresAt !== undefined ? { expiresAt } : {}) }, actorOf(request, libraryId));
     return reply.status(201).send({ id });
   });
 
@@ -110,7 +110,7 @@ export const filterRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
     const row = await getRestriction(ctx.store.db, libraryId, id);
     if (!row) throw notFound('restriction');
     authorize(request, 'filter.restrict', libraryId, await restrictionRelation(ctx.store, libraryId, actor.personId, row.scope as RestrictionScope, row.subject), await policyRoles(ctx.store, libraryId, restrictionTarget(row.kind as RestrictionKind)));
-    await endFilterRecord(ctx.store, libraryId, 'restriction', id, request.body.reason, actorOf(request));
+    await endFilterRecord(ctx.store, libraryId, 'restriction', id, request.body.reason, actorOf(request, libraryId));
     return reply.status(204).send(null);
   });
 
@@ -144,7 +144,7 @@ export const filterRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
     const { libraryId } = request.params;
     authorize(request, 'filter.suspend', libraryId, undefined, await policyRoles(ctx.store, libraryId, FILTER_TARGETS.suspension));
     const { clauseRef, startsAt, expiresAt, ...rest } = request.body;
-    const id = await setSuspension(ctx.store, libraryId, { ...rest, ...(clauseRef ? { clauseRef } : {}), ...(startsAt ? { startsAt } : {}), ...(expiresAt !== undefined ? { expiresAt } : {}) }, actorOf(request));
+    const id = await setSuspension(ctx.store, libraryId, { ...rest, ...(clauseRef ? { clauseRef } : {}), ...(startsAt ? { startsAt } : {}), ...(expiresAt !== undefined ? { expiresAt } : {}) }, actorOf(request, libraryId));
     return reply.status(201).send({ id });
   });
 
@@ -153,7 +153,7 @@ export const filterRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
   }, async (request, reply) => {
     const { libraryId, id } = request.params;
     authorize(request, 'filter.suspend', libraryId, undefined, await policyRoles(ctx.store, libraryId, FILTER_TARGETS.suspension));
-    await endFilterRecord(ctx.store, libraryId, 'suspension', id, request.body.reason, actorOf(request));
+    await endFilterRecord(ctx.store, libraryId, 'suspension', id, request.body.reason, actorOf(request, libraryId));
     return reply.status(204).send(null);
   });
 
@@ -189,7 +189,7 @@ export const filterRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
     const { libraryId } = request.params;
     authorize(request, 'filter.grant', libraryId);
     const { startsAt, requestId, ...rest } = request.body;
-    const id = await setGrant(ctx.store, libraryId, { ...rest, ...(startsAt ? { startsAt } : {}), ...(requestId ? { requestId } : {}) }, actorOf(request));
+    const id = await setGrant(ctx.store, libraryId, { ...rest, ...(startsAt ? { startsAt } : {}), ...(requestId ? { requestId } : {}) }, actorOf(request, libraryId));
     return reply.status(201).send({ id });
   });
 
@@ -198,7 +198,7 @@ export const filterRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
   }, async (request, reply) => {
     const { libraryId, id } = request.params;
     authorize(request, 'filter.grant', libraryId);
-    await endFilterRecord(ctx.store, libraryId, 'grant', id, request.body.reason, actorOf(request));
+    await endFilterRecord(ctx.store, libraryId, 'grant', id, request.body.reason, actorOf(request, libraryId));
     return reply.status(204).send(null);
   });
 

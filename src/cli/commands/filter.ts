@@ -9,15 +9,10 @@ import { GRANT_SCOPES, RESTRICTION_KINDS, RESTRICTION_SCOPES, SUSPENSION_KINDS, 
 import { parseSnapshot } from '../../engine/filter/snapshot.js';
 import type { Store } from '../../store/db.js';
 import { listGrants, listRestrictions, listSuspensions } from '../../store/filter.js';
-import { SquidHelper } from '../../sources/squid-helper.js';
-import { withStore } from '../runtime.js';
+import { oneOf, withStore } from '../runtime.js';
 
 const cliActor = (): FilterActor => ({ label: `cli:${userInfo().username}`, userId: null });
 
-function oneOf<T extends string>(values: readonly T[], value: string, flag: string): T {
-  if (!(values as readonly string[]).includes(value)) throw invalid(`Unknown ${flag.replace(/^--/, '')}`, [{ field: flag, message: `expected one of ${values.join(', ')}, got "${value}"` }]);
-  return value as T;
-}
 
 /** A person by id or employee id, a workgroup by id or name; anything else as given. */
 async function resolveSubject(store: Store, libraryId: string, scope: string, subject: string): Promise<string> {
@@ -201,37 +196,5 @@ export function registerFilter(program: Command): void {
         for (const x of s.items) console.log(`suspension ${x.id} ${x.kind}:${x.subject} under ${x.clause_ref} from ${x.starts_at} until ${x.expires_at ?? 'lifted'}${x.lifted_at ? ` (lifted ${x.lifted_at})` : ''}${named(x.subject_name)}`);
         for (const x of g.items) console.log(`grant ${x.id} ${x.scope}:${x.subject} ${x.category ?? x.domain} from ${x.starts_at} until ${x.expires_at}${x.revoked_at ? ` (revoked ${x.revoked_at})` : ''}${named(x.subject_name)}`);
       });
-    });
-}
-
-export function registerSquidHelper(program: Command): void {
-  program.command('squid-helper')
-    .description(
-      "Squid url_rewrite_program answering from a filter snapshot (`steward filter snapshot`). squid.conf:\n" +
-        '  url_rewrite_program /usr/bin/node /opt/steward/bin/steward.js squid-helper --snapshot /var/lib/steward/filter.json\n' +
-        '  url_rewrite_children 4 concurrency=50\n' +
-        '  url_rewrite_extras "%>a %un %>rm"\n' +
-        'Blocks are redirected (302) to the block page with tag=, log= and clause=/category=/rule= notes for access.log.',
-    )
-    .requiredOption('--snapshot <file>', 'the snapshot file; watched, and reloaded within a second of a change')
-    .option('--fail <mode>', 'without any snapshot: open (allow) or closed (send to the block page)', 'open')
-    .option('--block-page <url>', "the block page (needed to fail closed; overrides the snapshot's)")
-    .option('--categories <dir...>', "category directories (instead of the snapshot's)")
-    .option('--decision-log <file>', 'append blocked requests here in Squid native format (TCP_DENIED/403) for `steward ingest squid`')
-    .action(async (opts: { snapshot: string; fail: string; blockPage?: string; categories?: string[]; decisionLog?: string }) => {
-      const fail = oneOf(['open', 'closed'] as const, opts.fail, '--fail');
-      // Squid closed the pipe: nothing left to answer.
-      process.stdout.on('error', () => process.exit(0));
-      const helper = new SquidHelper({
-        snapshotFile: opts.snapshot,
-        fail,
-        input: process.stdin,
-        output: process.stdout,
-        log: (message) => process.stderr.write(`steward squid-helper[${process.pid}]: ${message}\n`),
-        ...(opts.blockPage ? { blockPage: opts.blockPage } : {}),
-        ...(opts.categories ? { categoryDirs: opts.categories } : {}),
-        ...(opts.decisionLog ? { decisionLog: opts.decisionLog } : {}),
-      });
-      await helper.run();
     });
 }

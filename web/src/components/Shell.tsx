@@ -1,7 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { ROLE_LABELS, isRole } from '../../../src/domain/roles.js';
 import { href, navigate, paths, type Route } from '../router.js';
-import { allowed, useSession } from '../session.js';
+import { allowed, managesFilter, useSession } from '../session.js';
 
 type Section = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'password' | null;
 type IconName = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit';
@@ -60,7 +60,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
   const seesAllFindings = allowed(me, 'monitoring.view', libraryId, 'other');
   const seesOwnFindings = me.personId !== null && allowed(me, 'monitoring.view', libraryId, 'self');
   const canReport = allowed(me, 'monitoring.report', libraryId);
-  const canFilter = allowed(me, 'filter.view', libraryId);
+  const canFilter = managesFilter(me, libraryId);
   const mainRef = useRef<HTMLElement>(null);
   const routeKey = JSON.stringify(route);
   const firstRender = useRef(true);
@@ -82,7 +82,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
       : section === 'audit' && allowed(me, 'audit.view', next) ? paths.audit(next)
       : section === 'findings' ? paths.findings(next)
       : section === 'webReports' && allowed(me, 'monitoring.report', next) ? paths.webReports(next)
-      : section === 'filter' && allowed(me, 'filter.view', next) ? paths.filter(next)
+      : section === 'filter' && managesFilter(me, next) ? paths.filter(next)
       : section === 'password' ? paths.password()
       : paths.dashboard(next);
     navigate(target);

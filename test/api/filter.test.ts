@@ -275,6 +275,12 @@ for (const { dialect, skip } of DIALECTS) {
       const suspended = await app.inject({ url: '/block?library=liverpool&clause=LPL-VIOLATIONS-SUSPEND&rule=suspension.account&url=http%3A%2F%2Fexample.org%2F' });
       assert.match(suspended.body, /suspended/);
       assert.ok(!suspended.body.includes('Request an exception'), 'a suspension is not lifted by an exception request');
+      const download = await app.inject({ url: '/block?library=liverpool&clause=LPL-SOFTWARE-AUTHORIZED&rule=software-download&url=http%3A%2F%2Fdl.example%2Fsetup.exe' });
+      assert.match(download.body, /LPL-SOFTWARE-AUTHORIZED: Computer Services authorizes software and hardware/);
+      assert.match(download.body, /Downloading programs and installers needs approval first/);
+      assert.match(download.body, /Request an exception/);
+      const posting = await app.inject({ url: '/block?library=liverpool&clause=LPL-VIOLATIONS-SUSPEND&rule=posting.person&category=socialnetworks&url=http%3A%2F%2Fsocial.example%2Fpost' });
+      assert.match(posting.body, /Posting, uploading and editing on sites in the category “socialnetworks” are restricted for you for now\. Reading is still allowed\./);
       const unknown = await app.inject({ url: '/block?library=nowhere&clause=X' });
       assert.equal(unknown.statusCode, 200);
       assert.match(unknown.body, /your library’s policy/);

@@ -142,6 +142,9 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(row.clause_ref, 'OPPL-VIOLATIONS-ACCESS-DENIAL');
       const listed = await hr.request('GET', '/api/libraries/oak-park/filter/suspensions');
       assert.equal(listed.statusCode, 200, listed.body);
+      const clauses = await hr.request('GET', '/api/libraries/oak-park/filter/clauses');
+      assert.equal(clauses.statusCode, 200, clauses.body);
+      assert.ok(clauses.json().items.some((c: { ref: string }) => c.ref === 'OPPL-VIOLATIONS-ACCESS-DENIAL'));
       assert.equal((await hr.request('POST', `/api/libraries/oak-park/filter/suspensions/${made.json().id}/lift`, { reason: 'Access restored after review' })).statusCode, 204);
       // HR's part is suspension only: no restrictions or grants.
       assert.equal((await hr.request('POST', '/api/libraries/oak-park/filter/restrictions', { scope: 'person', subject: person.id, categories: ['chat'], reason: 'not HR' })).statusCode, 403);
@@ -153,6 +156,7 @@ for (const { dialect, skip } of DIALECTS) {
       const lplPerson = await personOf(world.login('liverpool', 'staff').username);
       assert.equal((await lplHr.request('POST', '/api/libraries/liverpool/filter/suspensions', { kind: 'person', subject: lplPerson.id, reason: 'not in this policy' })).statusCode, 403);
       assert.equal((await lplHr.request('GET', '/api/libraries/liverpool/filter/suspensions')).statusCode, 403);
+      assert.equal((await lplHr.request('GET', '/api/libraries/liverpool/filter/clauses')).statusCode, 403);
     });
 
     test("a supervisor limits a Representative's posting (Metropolitan SH 620.4 §1.5): posting only, own reports only", async () => {

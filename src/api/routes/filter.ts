@@ -6,7 +6,7 @@ import { FILTER_TARGETS, FilterSnapshotSchema, GRANT_SCOPES, RESTRICTION_KINDS, 
 import { endFilterRecord, helperTokenHash, policyRoles, requestException, restrictionRelation, restrictionTarget, setGrant, setRestriction, setSuspension, type FilterActor } from '../../app/filter-controls.js';
 import { buildFilterSnapshot, snapshotDigest } from '../../app/filter-snapshot.js';
 import { appendAudit } from '../../store/audit-log.js';
-import { getRestriction, helperTokenLibrary, libraryClauses, listExceptionRequests, listGrants, listRestrictions, listSuspensions, reportsOf, workgroupsLedBy } from '../../store/filter.js';
+import { getRestriction, helperTokenLibrary, libraryClauses, listExceptionRequests, listGrants, listRestrictions, listSuspensions, policyRolesOf, reportsOf, workgroupsLedBy } from '../../store/filter.js';
 import { authorize, requireActor } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { LibraryParams, Nullable, Page } from '../schemas.js';
@@ -53,8 +53,12 @@ export const filterRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
   app.get(`${base}/clauses`, {
     schema: { tags: ['filter'], summary: 'Clauses that can justify a restriction or suspension (those with a restrict control), with their targets', params: LibraryParams, response: { 200: Type.Object({ items: Type.Array(Type.Object({ ref: Type.String(), title: Type.String(), summary: Type.String(), targets: Type.Array(Type.String()) })) }) } },
   }, async (request) => {
-    authorize(request, 'filter.view', request.params.libraryId);
-    return { items: (await libraryClauses(ctx.store.db, request.params.libraryId)).filter((c) => c.targets.length > 0).map(({ ref, title, summary, targets }) => ({ ref, title, summary, targets })) };
+    const { libraryId } = request.params;
+    // Whoever sets a restriction or a suspension picks the clause that allows it.
+    const actor = authorize(request, 'directory.view', libraryId);
+    const clauses = await libraryClauses(ctx.store.db, libraryId);
+    if (!can(actor, 'filter.view', { libraryId, policyRoles: policyRolesOf(clauses, FILTER_TARGETS.socialPosting) }) && !can(actor, 'filter.suspend', { libraryId, policyRoles: policyRolesOf(clauses, FILTER_TARGETS.suspension) })) throw forbidden();
+    return { items: clauses.filter((c) => c.targets.length > 0).map(({ ref, title, summary, targets }) => ({ ref, title, summary, targets })) };
   });
 
   // ----- restrictions

@@ -191,7 +191,7 @@ t0 = performance.now();
 splitter.push(text, (b, s, e) => {
   const start = process.hrtime.bigint();
   if (reader.read(b, s, e, req, record) === null) {
-    const d = policy.decideRequest(req.user, req.clientIp, record.host, record.path, record.hostKey, now, decision);
+    const d = policy.decideRequest(req.user, req.clientIp, req.method, record.host, record.path, record.hostKey, now, decision);
     if (d.verdict === 'block') formatAnswer(req.channel, d, 'http://steward.test/block');
   }
   latencies[k++] = Number(process.hrtime.bigint() - start);

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { can, librariesOf, type Action, type Actor, type Relation } from '../domain/authz.js';
 import { forbidden, notFound, unauthenticated } from '../domain/errors.js';
+import type { Role } from '../domain/roles.js';
 import type { Store } from '../store/db.js';
 import { relationTo } from '../store/directory.js';
 
@@ -22,10 +23,10 @@ export function requireActor(request: FastifyRequest): Actor {
  * Checks the caller may act in a library. A library the caller holds no role in answers 404, so its
  * existence is not revealed; a known library and a missing permission answer 403.
  */
-export function authorize(request: FastifyRequest, action: Action, libraryId: string, relation?: Relation): Actor {
+export function authorize(request: FastifyRequest, action: Action, libraryId: string, relation?: Relation, policyRoles?: readonly Role[]): Actor {
   const actor = requireActor(request);
   if (!librariesOf(actor).includes(libraryId)) throw notFound(`library "${libraryId}"`);
-  if (!can(actor, action, { libraryId, ...(relation ? { relation } : {}) })) throw forbidden();
+  if (!can(actor, action, { libraryId, ...(relation ? { relation } : {}), ...(policyRoles ? { policyRoles } : {}) })) throw forbidden();
   return actor;
 }
 

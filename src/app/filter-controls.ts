@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Relation } from '../domain/authz.js';
 import { invalid, notFound, StewardError, type ErrorDetail } from '../domain/errors.js';
-import { FILTER_TARGETS, type GrantScope, type RestrictionScope, type SuspensionKind } from '../domain/filter.js';
+import { FILTER_TARGETS, POSTING_DEFAULT_CATEGORIES, type GrantScope, type RestrictionKind, type RestrictionScope, type SuspensionKind } from '../domain/filter.js';
 import { isRole } from '../domain/roles.js';
 import { normalizeDomain } from '../engine/filter/policy.js';
 import { appendAudit } from '../store/audit-log.js';
@@ -22,6 +22,7 @@ import {
   insertSuspension,
   libraryClauses,
   libraryPrivacy,
+  policyRolesOf,
   liftRestriction,
   liftSuspension,
   markRequestGranted,
@@ -30,6 +31,8 @@ import {
   type RestrictClause,
 } from '../store/filter.js';
 import { newId, nowIso } from '../store/ids.js';
+import { relationTo } from '../store/directory.js';
+import type { Role } from '../domain/roles.js';
 
 /**
  * Setting and lifting the filter's restrictions, suspensions and grants, and recording exception
@@ -41,15 +44,22 @@ import { newId, nowIso } from '../store/ids.js';
 export interface FilterActor {
   label: string;
   userId: string | null;
+  /** The actor's roles in the library: a default clause that names one of them on its restrict control is preferred. */
+  roles?: readonly Role[];
 }
 
 export interface RestrictionInput {
   scope: RestrictionScope;
   /** A workgroup id, a role, or a person id. */
   subject: string;
+  /** access (default): every request; posting: write methods only (categories default to socialnetworks). */
+  kind?: RestrictionKind;
   categories?: string[];
   domains?: string[];
-  /** Defaults to the library's clause with `restrict workgroup-restriction`, else `restrict suspension`. */
+  /**
+   * Defaults to the library's clause with `restrict workgroup-restriction`, else `restrict
+   * suspension`; for a posting restriction, the clause with `restrict social-posting`.
+   */
   clauseRef?: string;
   reason: string;
   startsAt?: string;
@@ -85,24 +95,36 @@ const DOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*
 
 /**
  * How the caller stands to what a restriction would cover: `workgroup` when it is a workgroup they
- * lead as associate director, or a person in one; `other` otherwise (roles always: a role spans
- * workgroups).
+ * lead as associate director, or a person in one; `report` when it is a person in their reporting
+ * chain; `self` for themselves; `other` otherwise (roles always: a role spans workgroups).
  */
 export async function restrictionRelation(store: Store, libraryId: string, actorPersonId: string | null, scope: RestrictionScope, subject: string): Promise<Relation> {
   const led = await workgroupsLedBy(store.db, libraryId, actorPersonId);
-  if (led.length === 0) return 'other';
   if (scope === 'workgroup') return led.includes(subject) ? 'workgroup' : 'other';
   if (scope === 'person') {
     const person = await findPerson(store.db, libraryId, subject);
-    return person?.workgroup_id && led.includes(person.workgroup_id) ? 'workgroup' : 'other';
+    if (!person) return 'other';
+    if (person.workgroup_id && led.includes(person.workgroup_id)) return 'workgroup';
+    const relation = await relationTo(store.db, libraryId, actorPersonId, person.id);
+    return relation === 'self' || relation === 'report' ? relation : 'other';
   }
   return 'other';
 }
 
+/** The restrict target a restriction of this kind carries out, whose roles in the pack count for authorization. */
+export const restrictionTarget = (kind: RestrictionKind | undefined): string => (kind === 'posting' ? FILTER_TARGETS.socialPosting : FILTER_TARGETS.workgroupRestriction);
+
+/** The roles the library's current policy names on a restrict target (authz Target.policyRoles). */
+export async function policyRoles(store: Store, libraryId: string, target: string): Promise<Role[]> {
+  return policyRolesOf(await libraryClauses(store.db, libraryId), target);
+}
+
 export async function setRestriction(store: Store, libraryId: string, input: RestrictionInput, actor: FilterActor, now = new Date()): Promise<string> {
   const problems: ErrorDetail[] = [];
-  const categories = unique(input.categories ?? []);
+  const kind: RestrictionKind = input.kind ?? 'access';
   const domains = unique((input.domains ?? []).map(normalizeDomain));
+  let categories = unique(input.categories ?? []);
+  if (kind === 'posting' && categories.length + domains.length === 0) categories = [...POSTING_DEFAULT_CATEGORIES];
   for (const c of categories) if (!CATEGORY.test(c)) problems.push({ field: 'categories', message: `"${c}" is not a category name (lower-case letters, digits, . _ -)` });
   for (const d of domains) if (!DOMAIN.test(d)) problems.push({ field: 'domains', message: `"${d}" is not a domain such as example.com` });
   if (categories.length + domains.length === 0) problems.push({ field: 'categories', message: 'name at least one category or domain to restrict' });
@@ -115,12 +137,13 @@ export async function setRestriction(store: Store, libraryId: string, input: Res
     if (!(await findPerson(store.db, libraryId, input.subject))) problems.push({ field: 'subject', message: `no person "${input.subject}" in this library` });
     else subjectPersonId = input.subject;
   } else if (!isRole(input.subject)) problems.push({ field: 'subject', message: `"${input.subject}" is not a role` });
-  const clauseRef = await justifyingClause(store, libraryId, input.clauseRef, [FILTER_TARGETS.workgroupRestriction, FILTER_TARGETS.suspension], problems);
+  const defaults = kind === 'posting' ? [FILTER_TARGETS.socialPosting] : [FILTER_TARGETS.workgroupRestriction, FILTER_TARGETS.suspension];
+  const clauseRef = await justifyingClause(store, libraryId, input.clauseRef, defaults, problems, actor.roles);
   if (problems.length > 0) throw invalid('The restriction is not valid', problems);
   const id = newId();
   await store.db.transaction().execute(async (trx) => {
-    await insertRestriction(trx, { id, library_id: libraryId, scope: input.scope, subject: input.subject, categories_json: JSON.stringify(categories), domains_json: JSON.stringify(domains), clause_ref: clauseRef, reason, set_by_user_id: actor.userId, set_by_label: actor.label, created_at: nowIso(now), starts_at: startsAt, expires_at: expiresAt, lifted_at: null, lifted_by_label: null, lift_reason: null });
-    await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: 'filter.restrict', targetType: 'filter_restriction', targetId: id, reason, ...(subjectPersonId ? { subjectPersonId } : {}), detail: { scope: input.scope, subject: input.subject, categories, domains, clauseRef, startsAt, expiresAt } }, now);
+    await insertRestriction(trx, { id, library_id: libraryId, scope: input.scope, subject: input.subject, kind, categories_json: JSON.stringify(categories), domains_json: JSON.stringify(domains), clause_ref: clauseRef, reason, set_by_user_id: actor.userId, set_by_label: actor.label, created_at: nowIso(now), starts_at: startsAt, expires_at: expiresAt, lifted_at: null, lifted_by_label: null, lift_reason: null });
+    await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: 'filter.restrict', targetType: 'filter_restriction', targetId: id, reason, ...(subjectPersonId ? { subjectPersonId } : {}), detail: { scope: input.scope, subject: input.subject, kind, categories, domains, clauseRef, startsAt, expiresAt } }, now);
   });
   return id;
 }
@@ -148,7 +171,7 @@ export async function setSuspension(store: Store, libraryId: string, input: Susp
     }
   } else if (!(await findPerson(store.db, libraryId, subject))) problems.push({ field: 'subject', message: `no person "${subject}" in this library` });
   else personId = subject;
-  const clauseRef = await justifyingClause(store, libraryId, input.clauseRef, [FILTER_TARGETS.suspension], problems);
+  const clauseRef = await justifyingClause(store, libraryId, input.clauseRef, [FILTER_TARGETS.suspension], problems, actor.roles);
   if (problems.length > 0) throw invalid('The suspension is not valid', problems);
   const id = newId();
   await store.db.transaction().execute(async (trx) => {
@@ -249,9 +272,11 @@ export async function requestException(store: Store, libraryId: string, input: E
 /**
  * The clause that justifies a restriction or suspension: the one asked for, which must be a
  * current clause of the library with a restrict control, or else the first clause restricting one
- * of `defaults` (in that order of preference).
+ * of `defaults` (in that order of preference), preferring one whose control names a role of the
+ * actor (Metropolitan: a supervisor's posting restriction cites SH 620.4 §1.5, the director's the
+ * library's right to withdraw participation).
  */
-async function justifyingClause(store: Store, libraryId: string, asked: string | undefined, defaults: string[], problems: ErrorDetail[]): Promise<string> {
+async function justifyingClause(store: Store, libraryId: string, asked: string | undefined, defaults: string[], problems: ErrorDetail[], actorRoles: readonly Role[] = []): Promise<string> {
   const clauses = await libraryClauses(store.db, libraryId);
   if (asked) {
     const clause = clauses.find((c) => c.ref === asked);
@@ -260,7 +285,8 @@ async function justifyingClause(store: Store, libraryId: string, asked: string |
     return asked;
   }
   for (const target of defaults) {
-    const found = clauses.find((c: RestrictClause) => c.targets.includes(target));
+    const named = clauses.find((c: RestrictClause) => c.restricts.some((r) => r.target === target && r.roles.some((role) => actorRoles.includes(role))));
+    const found = named ?? clauses.find((c: RestrictClause) => c.targets.includes(target));
     if (found) return found.ref;
   }
   problems.push({ field: 'clauseRef', message: `this library's policy has no clause restricting ${defaults.join(' or ')}; name the clause (clauseRef) that allows it` });

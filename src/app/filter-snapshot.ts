@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { FILTER_SNAPSHOT_FORMAT, type FilterSnapshot } from '../domain/filter.js';
+import { FILTER_SNAPSHOT_FORMAT, FILTER_TARGETS, SOFTWARE_DOWNLOAD_RULE, type FilterSnapshot } from '../domain/filter.js';
+import type { Pack } from '../domain/pack.js';
+import { matchExtensions } from '../engine/rules/condition.js';
+import { loadShippedPacks } from '../sources/pack-files.js';
 import { notFound } from '../domain/errors.js';
 import type { Store } from '../store/db.js';
 import { activeFilterRows, libraryClauses, libraryPrivacy, workstationAddresses } from '../store/filter.js';
@@ -16,8 +19,12 @@ export interface SnapshotOptions {
   blockPage: string;
   /** Category list directories, as paths on the machine where the helper runs. */
   categoryDirs?: string[];
+  /** The library's pack, for the rules the filter shares with monitoring; default: the shipped pack of the library. */
+  pack?: Pack;
   now?: Date;
 }
+
+let shippedPacks: Promise<Pack[]> | undefined;
 
 export async function buildFilterSnapshot(store: Store, libraryId: string, options: SnapshotOptions): Promise<FilterSnapshot> {
   const now = options.now ?? new Date();
@@ -28,11 +35,20 @@ export async function buildFilterSnapshot(store: Store, libraryId: string, optio
 
   const blockedCategories: FilterSnapshot['blockedCategories'] = [];
   for (const c of clauses) for (const t of c.targets) if (t.startsWith('category.')) blockedCategories.push({ category: t.slice('category.'.length), clauseRef: c.ref });
+  // Software downloads: the first clause restricting them names the block; what counts as one is the
+  // pack's monitoring rule (the pack parser requires that rule wherever the control appears).
+  let softwareDownloads: FilterSnapshot['softwareDownloads'];
+  const downloadClause = clauses.find((c) => c.targets.includes(FILTER_TARGETS.softwareDownload));
+  if (downloadClause) {
+    const pack = options.pack ?? (await (shippedPacks ??= loadShippedPacks())).find((p) => p.library.id === libraryId);
+    const rule = pack?.rules?.find((r) => r.id === SOFTWARE_DOWNLOAD_RULE);
+    softwareDownloads = { clauseRef: downloadClause.ref, rule: SOFTWARE_DOWNLOAD_RULE, extensions: rule ? matchExtensions(rule.match) : [] };
+  }
 
   const addresses = await workstationAddresses(store.db, libraryId, rows.suspensions.filter((s) => s.kind === 'workstation').map((s) => s.subject));
   const ms = (iso: string): number => Date.parse(iso);
   const who = attribution.toInput({ leasesEndingAfterMs: now.getTime() });
-  const cited = new Set<string>([...blockedCategories.map((b) => b.clauseRef), ...rows.restrictions.map((r) => r.clause_ref), ...rows.suspensions.map((s) => s.clause_ref)]);
+  const cited = new Set<string>([...blockedCategories.map((b) => b.clauseRef), ...(softwareDownloads ? [softwareDownloads.clauseRef] : []), ...rows.restrictions.map((r) => r.clause_ref), ...rows.suspensions.map((s) => s.clause_ref)]);
 
   return {
     format: FILTER_SNAPSHOT_FORMAT,
@@ -43,7 +59,8 @@ export async function buildFilterSnapshot(store: Store, libraryId: string, optio
     categoryDirs: options.categoryDirs ?? [],
     clauses: clauses.filter((c) => cited.has(c.ref)).map((c) => ({ ref: c.ref, title: c.title, summary: c.summary })),
     blockedCategories,
-    restrictions: rows.restrictions.map((r) => ({ id: r.id, scope: r.scope, subject: r.subject, categories: JSON.parse(r.categories_json) as string[], domains: JSON.parse(r.domains_json) as string[], clauseRef: r.clause_ref, startsMs: ms(r.starts_at), endsMs: r.expires_at === null ? null : ms(r.expires_at) })),
+    ...(softwareDownloads ? { softwareDownloads } : {}),
+    restrictions: rows.restrictions.map((r) => ({ id: r.id, scope: r.scope, subject: r.subject, kind: r.kind, categories: JSON.parse(r.categories_json) as string[], domains: JSON.parse(r.domains_json) as string[], clauseRef: r.clause_ref, startsMs: ms(r.starts_at), endsMs: r.expires_at === null ? null : ms(r.expires_at) })),
     suspensions: rows.suspensions.flatMap((s) => {
       // A workstation is recognised by its address; one whose address was removed since cannot be.
       const subject = s.kind === 'workstation' ? addresses.get(s.subject) : s.subject;

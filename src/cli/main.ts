@@ -1,15 +1,25 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { registerAudit } from './commands/audit.js';
-import { registerDb } from './commands/db.js';
-import { registerFilter, registerSquidHelper } from './commands/filter.js';
-import { registerImports } from './commands/imports.js';
-import { registerIngest } from './commands/ingest.js';
-import { registerMonitoring } from './commands/monitoring.js';
-import { registerPolicy } from './commands/policy.js';
-import { registerServe } from './commands/serve.js';
-import { registerUser } from './commands/user.js';
 import { EXIT, reportError } from './runtime.js';
+
+/**
+ * Each top-level command and the module that registers it. Only the module of the command being
+ * run is loaded (the server, the store drivers, PDF and CSV libraries stay unloaded for a helper
+ * that Squid starts); help and unknown commands load them all so the full list shows.
+ */
+type Register = (program: Command) => void;
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  serve: async () => (await import('./commands/serve.js')).registerServe,
+  db: async () => (await import('./commands/db.js')).registerDb,
+  import: async () => (await import('./commands/imports.js')).registerImports,
+  ingest: async () => (await import('./commands/ingest.js')).registerIngest,
+  monitoring: async () => (await import('./commands/monitoring.js')).registerMonitoring,
+  policy: async () => (await import('./commands/policy.js')).registerPolicy,
+  audit: async () => (await import('./commands/audit.js')).registerAudit,
+  user: async () => (await import('./commands/user.js')).registerUser,
+  filter: async () => (await import('./commands/filter.js')).registerFilter,
+  'squid-helper': async () => (await import('./commands/squid-helper.js')).registerSquidHelper,
+};
 
 const program = new Command('steward')
   .description("Steward runs a library's staff technology-use policy: packs, enforcement, records and reminders.")
@@ -17,18 +27,10 @@ const program = new Command('steward')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-registerServe(program);
-registerDb(program);
-registerImports(program);
-registerIngest(program);
-registerMonitoring(program);
-registerPolicy(program);
-registerAudit(program);
-registerUser(program);
-registerFilter(program);
-registerSquidHelper(program);
-
 try {
+  const name = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
+  const wanted = name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
+  for (const register of await Promise.all(wanted.map((n) => COMMANDS[n]!()))) register(program);
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {

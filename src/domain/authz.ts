@@ -60,6 +60,12 @@ export interface Actor {
 export interface Target {
   libraryId: string;
   relation?: Relation;
+  /**
+   * The roles the library's current policy names on the restrict controls the action carries out
+   * (a control's `roles` in the pack, e.g. Oak Park's HR on `restrict suspension`), computed from
+   * the store by the caller. Only rules marked `namedByPolicy` read it.
+   */
+  policyRoles?: readonly Role[];
 }
 
 interface Rule {
@@ -67,6 +73,8 @@ interface Rule {
   actions: readonly Action[];
   /** Only for these relations to the person concerned. */
   when?: readonly Relation[];
+  /** Only in a library whose policy names the role for this control (Target.policyRoles). */
+  namedByPolicy?: true;
 }
 
 const MANAGERS: readonly Role[] = ['director', 'hr'];
@@ -101,6 +109,17 @@ export const RULES: readonly Rule[] = [
   { roles: ['associate_director'], actions: ['filter.view'] },
   { roles: ['associate_director'], actions: ['filter.restrict'], when: ['workgroup'] },
   { roles: ['it_admin'], actions: ['filter.snapshot'] },
+  // Roles that only some policies give a part in a restriction may act only where their library's
+  // pack names them on that restrict control. Oak Park: staff who break the policy may lose access
+  // (OPPL-VIOLATIONS-ACCESS-DENIAL) and HR takes part in the corrective action, so its pack names
+  // HR on `restrict suspension`. Metropolitan SH 620.4 §1.5: a supervisor may limit or stop a
+  // Representative's public posting, so its pack names the supervisor on `restrict social-posting`,
+  // for the people who report to them. The route passes the roles of the target it acts on (a
+  // posting restriction: social-posting; any other: workgroup-restriction), so a supervisor can
+  // set posting restrictions and nothing else.
+  { roles: ['hr'], actions: ['filter.suspend'], namedByPolicy: true },
+  { roles: ['supervisor'], actions: ['filter.view'], namedByPolicy: true },
+  { roles: ['supervisor'], actions: ['filter.restrict'], when: ['report'], namedByPolicy: true },
   // Anyone who meets the block page may ask for an exception, and see their own requests.
   { roles: 'any', actions: ['exception.request', 'exception.view'], when: ['self'] },
   // Requests (Liverpool, Oak Park, Orland Park, MLS): everyone asks for themselves. The requester's
@@ -131,10 +150,11 @@ export function can(actor: Actor, action: Action, target: Target): boolean {
   const roles = rolesIn(actor, target.libraryId);
   if (roles.length === 0) return false;
   const relation = target.relation ?? 'none';
+  const named = target.policyRoles ?? [];
   return RULES.some(
     (rule) =>
       rule.actions.includes(action) &&
-      (rule.roles === 'any' || rule.roles.some((r) => roles.includes(r))) &&
+      (rule.roles === 'any' ? !rule.namedByPolicy : rule.roles.some((r) => roles.includes(r) && (!rule.namedByPolicy || named.includes(r)))) &&
       (!rule.when || rule.when.includes(relation)),
   );
 }

@@ -10,6 +10,21 @@ import { Type, type Static } from 'typebox';
 export const RESTRICTION_SCOPES = ['workgroup', 'role', 'person'] as const;
 export type RestrictionScope = (typeof RESTRICTION_SCOPES)[number];
 
+/**
+ * What a restriction cuts off. `access`: every request to its categories and domains. `posting`:
+ * only requests that write (WRITE_METHODS), e.g. a supervisor's limit or stop on a Representative's
+ * public posting (Metropolitan SH 620.4 §1.5); reading stays possible. A proxy sees the method of
+ * plain HTTP requests and, with SSL-bump, of HTTPS requests; a CONNECT tunnel without SSL-bump hides
+ * it, so a posting restriction lets the tunnel through (blocking it would stop reading too, which is
+ * what an `access` restriction is for).
+ */
+export const RESTRICTION_KINDS = ['access', 'posting'] as const;
+export type RestrictionKind = (typeof RESTRICTION_KINDS)[number];
+/** The HTTP methods a `posting` restriction blocks. */
+export const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
+/** The categories a posting restriction covers when it names none. */
+export const POSTING_DEFAULT_CATEGORIES = ['socialnetworks'] as const;
+
 /** What a suspension cuts off: a proxy account (by username), a workstation (by address) or a person (however attributed). */
 export const SUSPENSION_KINDS = ['account', 'workstation', 'person'] as const;
 export type SuspensionKind = (typeof SUSPENSION_KINDS)[number];
@@ -19,7 +34,14 @@ export const GRANT_SCOPES = ['person', 'workgroup'] as const;
 export type GrantScope = (typeof GRANT_SCOPES)[number];
 
 /** The restrict-control targets the filter enforces, besides `category.<name>`. */
-export const FILTER_TARGETS = { suspension: 'suspension', workgroupRestriction: 'workgroup-restriction' } as const;
+export const FILTER_TARGETS = { suspension: 'suspension', workgroupRestriction: 'workgroup-restriction', softwareDownload: 'software-download', socialPosting: 'social-posting' } as const;
+
+/**
+ * The monitoring rule that says what a software download is (its file extensions). The filter
+ * enforces `restrict software-download` with that same rule's extensions, so the list is written
+ * once, in the pack, and the live block and the logged finding agree.
+ */
+export const SOFTWARE_DOWNLOAD_RULE = 'web.download.software';
 
 export const FILTER_SNAPSHOT_FORMAT = 'steward-filter-snapshot/1';
 
@@ -37,6 +59,8 @@ export const SnapshotRestrictionSchema = Type.Object({
   categories: Type.Array(Type.String()),
   /** Domains; each also covers its subdomains. */
   domains: Type.Array(Type.String()),
+  /** Absent in snapshots written before posting restrictions: `access`. */
+  kind: Type.Optional(Lit(RESTRICTION_KINDS)),
   clauseRef: Type.String(),
   startsMs: Ms,
   endsMs: NullableMs,
@@ -77,6 +101,11 @@ export const FilterSnapshotSchema = Type.Object({
   clauses: Type.Array(SnapshotClauseSchema),
   /** Categories blocked for everyone, each with the clause whose `restrict category.<name>` control asks for it. */
   blockedCategories: Type.Array(Type.Object({ category: Type.String(), clauseRef: Type.String() })),
+  /**
+   * Software downloads blocked for everyone (a pack's `restrict software-download`), recognised by
+   * the path extensions of the pack's `web.download.software` rule; absent when the pack has no such control.
+   */
+  softwareDownloads: Type.Optional(Type.Object({ clauseRef: Type.String(), rule: Type.String(), extensions: Type.Array(Type.String()) })),
   restrictions: Type.Array(SnapshotRestrictionSchema),
   suspensions: Type.Array(SnapshotSuspensionSchema),
   grants: Type.Array(SnapshotGrantSchema),

@@ -28,6 +28,11 @@ export const IMPLEMENTED_CONTROLS: readonly ControlImplementation[] = [
   { type: 'restrict', key: 'category.*', implementedBy: 'src/engine/filter/policy.ts' },
   { type: 'restrict', key: 'suspension', implementedBy: 'src/engine/filter/policy.ts' },
   { type: 'restrict', key: 'workgroup-restriction', implementedBy: 'src/engine/filter/policy.ts' },
+  // Software downloads blocked for everyone (by the extensions of the pack's web.download.software
+  // rule) unless a domain grant covers the site; posting restrictions (write methods only) for the
+  // supervisor's limit or stop on a Representative (Metropolitan SH 620.4 §1.5).
+  { type: 'restrict', key: 'software-download', implementedBy: 'src/engine/filter/policy.ts' },
+  { type: 'restrict', key: 'social-posting', implementedBy: 'src/engine/filter/policy.ts' },
   // Requests: every request type a pack declares is filed, routed through its approval chain and
   // kept on its register (the pack parser refuses an approve control naming an undeclared type).
   { type: 'approve', key: '*', implementedBy: 'src/app/requests.ts' },

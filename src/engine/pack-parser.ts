@@ -2,6 +2,8 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { StewardError, type ErrorDetail } from '../domain/errors.js';
 import { PackSchema, currentVersion, type Pack, type Control } from '../domain/pack.js';
+import { FILTER_TARGETS, SOFTWARE_DOWNLOAD_RULE } from '../domain/filter.js';
+import { matchExtensions } from './rules/condition.js';
 import { ruleProblems, usesDuring } from './rules/compile.js';
 
 // verbose: Ajv hands over the failing schema, whose description says in words what was expected.
@@ -181,6 +183,10 @@ function ruleProblemsOf(pack: Pack): Problem[] {
       clause.controls.forEach((control, k) => {
         if (control.type === 'detect' && control.rule?.startsWith('web.') && !ruleIds.has(control.rule)) {
           problems.push({ path: `/documents/${d}/versions/${v}/clauses/${c}/controls/${k}/rule`, message: `expected a rule "${control.rule}" in the pack's rules section` });
+        }
+        // The live filter recognises a software download by the extensions of the monitoring rule, so both agree.
+        if (control.type === 'restrict' && control.target === FILTER_TARGETS.softwareDownload && matchExtensions(rules.find((r) => r.id === SOFTWARE_DOWNLOAD_RULE)?.match ?? {}).length === 0) {
+          problems.push({ path: `/documents/${d}/versions/${v}/clauses/${c}/controls/${k}/target`, message: `expected a rule "${SOFTWARE_DOWNLOAD_RULE}" with file extensions in the pack's rules section: the filter blocks the downloads it describes` });
         }
       });
     });

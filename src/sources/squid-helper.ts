@@ -152,7 +152,7 @@ export class SquidHelper {
         this.pending += this.unavailable(req.channel);
         return;
       }
-      const d = loaded.policy.decideRequest(req.user, req.clientIp, this.record.host, this.record.path, this.record.hostKey, this.nowMs, this.decision);
+      const d = loaded.policy.decideRequest(req.user, req.clientIp, req.method, this.record.host, this.record.path, this.record.hostKey, this.nowMs, this.decision);
       if (d.verdict === 'allow' && d.reason !== 'grant') {
         this.pending += req.channel === '' ? 'ERR\n' : `${req.channel} ERR\n`;
         return;

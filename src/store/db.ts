@@ -56,7 +56,9 @@ export async function migrateToLatest(store: Store): Promise<MigrationResultSet>
   // Pin the migration tables to the current schema: otherwise Kysely finds another schema's tables
   // in the same database (a second deployment, a parallel test run) and believes they are its own.
   const schema = store.dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema : undefined;
-  const migrator = new Migrator({ db: store.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  // Features land from parallel branches, so a migration may sort before one a database already ran;
+  // each is independent of the others' order, and Kysely runs the missing ones.
+  const migrator = new Migrator({ db: store.db, provider: migrationProvider, allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) });
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');

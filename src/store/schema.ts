@@ -230,6 +230,8 @@ export interface FilterRestrictionsTable {
   library_id: string;
   scope: 'workgroup' | 'role' | 'person';
   subject: string;
+  /** access: every request; posting: write methods only. */
+  kind: 'access' | 'posting';
   categories_json: string;
   domains_json: string;
   clause_ref: string;

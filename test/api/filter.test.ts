@@ -23,7 +23,7 @@ for (const { dialect, skip } of DIALECTS) {
     const audits = async (action: string) => world.store.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('seq').execute();
 
     before(async () => {
-      world = await createWorld(dialect, ['liverpool', 'salt-lake-city']);
+      world = await createWorld(dialect, ['liverpool', 'salt-lake-city', 'oak-park', 'metropolitan']);
       app = await createApp(world);
     });
     after(async () => {
@@ -133,6 +133,102 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal((await director.request('POST', '/api/libraries/salt-lake-city/filter/suspensions', { kind: 'person', subject: member.id, clauseRef: 'CS3.4.4', reason: 'Explicit clause' })).statusCode, 201);
     });
 
+    test("HR suspends where the library's policy names HR (Oak Park), not elsewhere (Liverpool)", async () => {
+      const hr = await client('oak-park', 'hr');
+      const person = await personOf(world.login('oak-park', 'staff').username);
+      const made = await hr.request('POST', '/api/libraries/oak-park/filter/suspensions', { kind: 'person', subject: person.id, reason: 'Corrective action: access withdrawn' });
+      assert.equal(made.statusCode, 201, made.body);
+      const row = await world.store.db.selectFrom('filter_suspensions').selectAll().where('id', '=', made.json().id).executeTakeFirstOrThrow();
+      assert.equal(row.clause_ref, 'OPPL-VIOLATIONS-ACCESS-DENIAL');
+      const listed = await hr.request('GET', '/api/libraries/oak-park/filter/suspensions');
+      assert.equal(listed.statusCode, 200, listed.body);
+      const clauses = await hr.request('GET', '/api/libraries/oak-park/filter/clauses');
+      assert.equal(clauses.statusCode, 200, clauses.body);
+      assert.ok(clauses.json().items.some((c: { ref: string }) => c.ref === 'OPPL-VIOLATIONS-ACCESS-DENIAL'));
+      assert.equal((await hr.request('POST', `/api/libraries/oak-park/filter/suspensions/${made.json().id}/lift`, { reason: 'Access restored after review' })).statusCode, 204);
+      // HR's part is suspension only: no restrictions or grants.
+      assert.equal((await hr.request('POST', '/api/libraries/oak-park/filter/restrictions', { scope: 'person', subject: person.id, categories: ['chat'], reason: 'not HR' })).statusCode, 403);
+      assert.equal((await hr.request('POST', '/api/libraries/oak-park/filter/grants', { scope: 'person', subject: person.id, category: 'chat', reason: 'not HR', expiresAt: '2099-01-01T00:00:00Z' })).statusCode, 403);
+      const me = (await hr.request('GET', '/api/session')).json();
+      assert.deepEqual(me.libraries.find((l: { id: string }) => l.id === 'oak-park').policyRoles.suspension, ['hr']);
+      // Liverpool's policy gives HR no part in suspending.
+      const lplHr = await client('liverpool', 'hr');
+      const lplPerson = await personOf(world.login('liverpool', 'staff').username);
+      assert.equal((await lplHr.request('POST', '/api/libraries/liverpool/filter/suspensions', { kind: 'person', subject: lplPerson.id, reason: 'not in this policy' })).statusCode, 403);
+      assert.equal((await lplHr.request('GET', '/api/libraries/liverpool/filter/suspensions')).statusCode, 403);
+      assert.equal((await lplHr.request('GET', '/api/libraries/liverpool/filter/clauses')).statusCode, 403);
+    });
+
+    test("a supervisor limits a Representative's posting (Metropolitan SH 620.4 §1.5): posting only, own reports only", async () => {
+      const login = world.login('metropolitan', 'supervisor');
+      const supervisor = await client('metropolitan', 'supervisor');
+      const me = await personOf(login.username);
+      const report = await world.store.db.selectFrom('people').select(['id', 'name']).where('library_id', '=', 'metropolitan').where('supervisor_id', '=', me.id).executeTakeFirstOrThrow();
+      const outsider = await world.store.db.selectFrom('people').select('id').where('library_id', '=', 'metropolitan').where('id', '!=', me.id).where((eb) => eb.or([eb('supervisor_id', '!=', me.id), eb('supervisor_id', 'is', null)])).executeTakeFirstOrThrow();
+      const made = await supervisor.request('POST', '/api/libraries/metropolitan/filter/restrictions', { scope: 'person', subject: report.id, kind: 'posting', reason: 'Asked to stop posting until the campaign review' });
+      assert.equal(made.statusCode, 201, made.body);
+      const row = await world.store.db.selectFrom('filter_restrictions').selectAll().where('id', '=', made.json().id).executeTakeFirstOrThrow();
+      assert.equal(row.kind, 'posting');
+      assert.equal(row.clause_ref, 'SH 620.4 §1.5');
+      assert.deepEqual(JSON.parse(row.categories_json), ['socialnetworks']);
+      const audit = (await audits('filter.restrict')).find((a) => a.target_id === row.id);
+      assert.equal(JSON.parse(audit!.detail_json ?? '{}').kind, 'posting');
+      // Not an access restriction, not someone else's report.
+      assert.equal((await supervisor.request('POST', '/api/libraries/metropolitan/filter/restrictions', { scope: 'person', subject: report.id, categories: ['socialnetworks'], reason: 'reading too' })).statusCode, 403);
+      assert.equal((await supervisor.request('POST', '/api/libraries/metropolitan/filter/restrictions', { scope: 'person', subject: outsider.id, kind: 'posting', reason: 'not my report' })).statusCode, 403);
+      assert.equal((await supervisor.request('POST', '/api/libraries/metropolitan/filter/restrictions', { scope: 'workgroup', subject: 'anything', kind: 'posting', reason: 'a whole workgroup' })).statusCode, 403);
+      // They see (with the name) and lift what they set.
+      const listed = await supervisor.request('GET', '/api/libraries/metropolitan/filter/restrictions');
+      assert.equal(listed.statusCode, 200, listed.body);
+      assert.deepEqual(listed.json().items.map((r: { id: string; subject_name: string; kind: string }) => [r.id, r.subject_name, r.kind]), [[row.id, report.name, 'posting']]);
+      const it = await client('metropolitan', 'it_admin');
+      const snapshot = parseSnapshot((await it.request('GET', '/api/libraries/metropolitan/filter/snapshot')).body);
+      assert.ok(snapshot.restrictions.some((r) => r.id === row.id && r.kind === 'posting' && r.clauseRef === 'SH 620.4 §1.5'));
+      assert.equal((await supervisor.request('POST', `/api/libraries/metropolitan/filter/restrictions/${row.id}/lift`, { reason: 'Review finished' })).statusCode, 204);
+      // Where the policy does not name supervisors (Liverpool), they set nothing.
+      const lpl = await client('liverpool', 'supervisor');
+      const lplMe = await personOf(world.login('liverpool', 'supervisor').username);
+      const lplReport = await world.store.db.selectFrom('people').select('id').where('supervisor_id', '=', lplMe.id).executeTakeFirstOrThrow();
+      assert.equal((await lpl.request('POST', '/api/libraries/liverpool/filter/restrictions', { scope: 'person', subject: lplReport.id, kind: 'posting', reason: 'not in this policy' })).statusCode, 403);
+      assert.equal((await lpl.request('GET', '/api/libraries/liverpool/filter/restrictions')).statusCode, 403);
+    });
+
+    test('lists name people and workgroups, and search finds them by name, reason or what is covered', async () => {
+      const director = await client('oak-park', 'director');
+      const people = await world.store.db.selectFrom('people').select(['id', 'name']).where('library_id', '=', 'oak-park').orderBy('name').limit(2).execute();
+      const workgroup = await world.store.db.selectFrom('workgroups').select(['id', 'name']).where('library_id', '=', 'oak-park').orderBy('name').executeTakeFirstOrThrow();
+      const [a, b] = people as [{ id: string; name: string }, { id: string; name: string }];
+      const r1 = (await director.request('POST', '/api/libraries/oak-park/filter/restrictions', { scope: 'person', subject: a.id, domains: ['video.example'], clauseRef: 'OPPL-VIOLATIONS-ACCESS-DENIAL', reason: 'Streaming at the desk' })).json().id;
+      const r2 = (await director.request('POST', '/api/libraries/oak-park/filter/restrictions', { scope: 'workgroup', subject: workgroup.id, categories: ['games'], clauseRef: 'OPPL-VIOLATIONS-ACCESS-DENIAL', reason: 'Branch rule' })).json().id;
+      const g = (await director.request('POST', '/api/libraries/oak-park/filter/grants', { scope: 'person', subject: b.id, domain: 'vendor.example', reason: 'Approved installer', expiresAt: '2099-01-01T00:00:00Z' })).json().id;
+      const restrictions = (await director.request('GET', '/api/libraries/oak-park/filter/restrictions')).json();
+      assert.equal(restrictions.items.find((r: { id: string }) => r.id === r1).subject_name, a.name);
+      assert.equal(restrictions.items.find((r: { id: string }) => r.id === r2).subject_name, workgroup.name);
+      const byName = (await director.request('GET', `/api/libraries/oak-park/filter/restrictions?search=${encodeURIComponent(a.name.toUpperCase())}`)).json();
+      assert.deepEqual(byName.items.map((r: { id: string }) => r.id), [r1]);
+      assert.equal(byName.total, 1);
+      assert.deepEqual((await director.request('GET', `/api/libraries/oak-park/filter/restrictions?search=${encodeURIComponent(workgroup.name)}`)).json().items.map((r: { id: string }) => r.id), [r2]);
+      assert.deepEqual((await director.request('GET', '/api/libraries/oak-park/filter/restrictions?search=video.example')).json().items.map((r: { id: string }) => r.id), [r1]);
+      assert.deepEqual((await director.request('GET', '/api/libraries/oak-park/filter/restrictions?search=streaming')).json().items.map((r: { id: string }) => r.id), [r1]);
+      const page = (await director.request('GET', '/api/libraries/oak-park/filter/restrictions?search=oppl&limit=1&offset=1')).json();
+      assert.equal(page.total, 2);
+      assert.equal(page.items.length, 1);
+      const grants = (await director.request('GET', `/api/libraries/oak-park/filter/grants?search=${encodeURIComponent(b.name)}`)).json();
+      assert.deepEqual(grants.items.map((x: { id: string; subject_name: string }) => [x.id, x.subject_name]), [[g, b.name]]);
+      const staffLogin = world.login('oak-park', 'staff');
+      const staff = await client('oak-park', 'staff');
+      const staffPerson = await personOf(staffLogin.username);
+      const staffName = (await world.store.db.selectFrom('people').select('name').where('id', '=', staffPerson.id).executeTakeFirstOrThrow()).name;
+      assert.equal((await staff.request('POST', '/api/libraries/oak-park/filter/exception-requests', { url: 'http://bet.example/', justification: 'Research for a patron' })).statusCode, 201);
+      const requests = (await director.request('GET', `/api/libraries/oak-park/filter/exception-requests?search=${encodeURIComponent(staffName)}`)).json();
+      assert.ok(requests.total >= 1);
+      assert.ok(requests.items.every((x: { person_name: string }) => x.person_name === staffName));
+      assert.equal((await director.request('GET', '/api/libraries/oak-park/filter/exception-requests?search=no-such-thing-anywhere')).json().total, 0);
+      const suspended = (await director.request('POST', '/api/libraries/oak-park/filter/suspensions', { kind: 'person', subject: b.id, reason: 'Investigation' })).json().id;
+      const suspensions = (await director.request('GET', `/api/libraries/oak-park/filter/suspensions?search=${encodeURIComponent(b.name)}`)).json();
+      assert.deepEqual(suspensions.items.map((x: { id: string; subject_name: string; person_name: string }) => [x.id, x.subject_name, x.person_name]), [[suspended, b.name, b.name]]);
+    });
+
     test('bad input is a problem with located errors', async () => {
       const director = await client('liverpool', 'director');
       const person = await personOf(world.login('liverpool', 'staff').username);
@@ -183,6 +279,12 @@ for (const { dialect, skip } of DIALECTS) {
       const suspended = await app.inject({ url: '/block?library=liverpool&clause=LPL-VIOLATIONS-SUSPEND&rule=suspension.account&url=http%3A%2F%2Fexample.org%2F' });
       assert.match(suspended.body, /suspended/);
       assert.ok(!suspended.body.includes('Request an exception'), 'a suspension is not lifted by an exception request');
+      const download = await app.inject({ url: '/block?library=liverpool&clause=LPL-SOFTWARE-AUTHORIZED&rule=software-download&url=http%3A%2F%2Fdl.example%2Fsetup.exe' });
+      assert.match(download.body, /LPL-SOFTWARE-AUTHORIZED: Computer Services authorizes software and hardware/);
+      assert.match(download.body, /Downloading programs and installers needs approval first/);
+      assert.match(download.body, /Request an exception/);
+      const posting = await app.inject({ url: '/block?library=liverpool&clause=LPL-VIOLATIONS-SUSPEND&rule=posting.person&category=socialnetworks&url=http%3A%2F%2Fsocial.example%2Fpost' });
+      assert.match(posting.body, /Posting, uploading and editing on sites in the category “socialnetworks” are restricted for you for now\. Reading is still allowed\./);
       const unknown = await app.inject({ url: '/block?library=nowhere&clause=X' });
       assert.equal(unknown.statusCode, 200);
       assert.match(unknown.body, /your library’s policy/);

@@ -91,6 +91,17 @@ const EXPECTED: Record<Action, Expect> = {
   'delegation.manage': { self: 'all', report: ['director'], workgroup: ['director'], other: ['director'], none: ['director'] },
 };
 
+/**
+ * What a role may do beyond EXPECTED where the library's policy names that role on the restrict
+ * control the action carries out (Target.policyRoles): Oak Park names HR on `restrict suspension`;
+ * Metropolitan names the supervisor on `restrict social-posting` (their reports only).
+ */
+const WHEN_NAMED_BY_POLICY: Partial<Record<Action, Expect>> = {
+  'filter.suspend': everywhere(['hr']),
+  'filter.view': everywhere(['supervisor']),
+  'filter.restrict': { report: ['supervisor'] },
+};
+
 const actorWith = (role: Role): Actor => ({
   userId: 'u1',
   personId: 'p1',
@@ -115,6 +126,28 @@ for (const role of ROLES) {
     }
   });
 }
+
+for (const role of ROLES) {
+  test(`authorization matrix for ${role} where the library's policy names the role on the control`, () => {
+    const actor = actorWith(role);
+    for (const [action, expect] of Object.entries(EXPECTED) as Array<[Action, Expect]>) {
+      const extra = WHEN_NAMED_BY_POLICY[action] ?? {};
+      for (const relation of ALL_RELATIONS) {
+        const allowed = expect[relation] ?? [];
+        const added = extra[relation] ?? [];
+        const want = allowed === 'all' || allowed.includes(role) || (added !== 'all' && added.includes(role));
+        assert.equal(can(actor, action, { libraryId: 'own', relation, policyRoles: [role] }), want, `${role} ${action} (${relation}) in own library, named by its policy`);
+        assert.equal(can(actor, action, { libraryId: 'other', relation, policyRoles: [role] }), false, `${role} ${action} (${relation}) in another library`);
+      }
+    }
+  });
+}
+
+test('a policy naming another role gives this one nothing', () => {
+  assert.equal(can(actorWith('hr'), 'filter.suspend', { libraryId: 'own', policyRoles: ['supervisor', 'it_admin'] }), false);
+  assert.equal(can(actorWith('supervisor'), 'filter.restrict', { libraryId: 'own', relation: 'report', policyRoles: ['hr'] }), false);
+  assert.equal(can(actorWith('hr'), 'filter.suspend', { libraryId: 'own', policyRoles: ['hr'] }), true);
+});
 
 test('a consortium administrator acts only in the libraries granted', () => {
   const actor: Actor = { userId: 'c', personId: null, username: 'consortium', homeLibraryId: 'a', grants: [{ libraryId: 'a', role: 'consortium_admin' }, { libraryId: 'b', role: 'consortium_admin' }] };

@@ -69,6 +69,8 @@ function worldSnapshot(): FilterSnapshot {
       { ref: 'C-HACKING', title: 'No hacking', summary: 'Staff do not attack systems.' },
       { ref: 'C-SUSPEND', title: 'Accounts may be suspended', summary: 'The library may suspend access.' },
       { ref: 'C-WORKGROUP', title: 'Workgroup restrictions', summary: 'Associate directors may restrict tools.' },
+      { ref: 'C-SOFTWARE', title: 'Software needs approval', summary: 'Only approved software is installed.' },
+      { ref: 'C-POSTING', title: 'Supervisor may limit posting', summary: 'A supervisor may limit or stop public posting.' },
     ],
     blockedCategories: [
       { category: 'gambling', clauseRef: 'C-GAMBLING' },
@@ -77,6 +79,7 @@ function worldSnapshot(): FilterSnapshot {
       { category: 'hate', clauseRef: 'C-ADULT' },
       { category: 'gambling', clauseRef: 'C-ADULT' },
     ],
+    softwareDownloads: { clauseRef: 'C-SOFTWARE', rule: 'web.download.software', extensions: ['.exe', '.MSI', '.dmg', '.apk', '.tar.gz'] },
     restrictions: [],
     suspensions: [],
     grants: [],
@@ -104,7 +107,7 @@ for (const c of cases) {
   test(c.note, () => {
     const snapshot: FilterSnapshot = {
       ...worldSnapshot(),
-      restrictions: windowed(c.restrictions, { categories: [], domains: [] }),
+      restrictions: windowed(c.restrictions, { categories: [], domains: [], kind: 'access' }),
       suspensions: windowed(c.suspensions, {}),
       grants: windowed(c.grants, { category: null, domain: null }),
     };
@@ -129,6 +132,26 @@ test('a blocked category without a list is reported, and the first clause naming
   const policy = new FilterPolicy(worldSnapshot(), worldIndex());
   assert.deepEqual(policy.warnings.map((w) => w.where), ['blockedCategories.hate']);
   assert.equal(policy.decide('alice', '10.0.0.1', 'http://bet.example/', Date.parse(DEFAULT_AT)).clauseRef, 'C-GAMBLING');
+});
+
+test('software downloads are recognised with the one extensions matcher monitoring rules use', async () => {
+  const { matchExtensions } = await import('../../src/engine/rules/condition.js');
+  const { loadShippedPacks } = await import('../../src/sources/pack-files.js');
+  for (const pack of await loadShippedPacks()) {
+    const rule = pack.rules?.find((r) => r.id === 'web.download.software');
+    if (!rule) continue;
+    const extensions = matchExtensions(rule.match);
+    assert.ok(extensions.includes('.exe') && extensions.includes('.msi') && extensions.includes('.apk'), pack.library.id);
+    const policy = new FilterPolicy({ ...worldSnapshot(), softwareDownloads: { clauseRef: 'C-SOFTWARE', rule: rule.id, extensions } }, worldIndex());
+    for (const x of extensions) assert.equal(policy.decide('alice', '10.0.0.1', `http://files.example/setup${x.toUpperCase()}?v=1`, Date.parse(DEFAULT_AT)).rule, 'software-download', `${pack.library.id} ${x}`);
+  }
+});
+
+test('an older snapshot without softwareDownloads or restriction kinds still loads and decides', () => {
+  const { softwareDownloads: _none, ...old } = worldSnapshot();
+  const policy = new FilterPolicy(parseSnapshot(JSON.stringify({ ...old, restrictions: [{ id: 'r', scope: 'person', subject: 'p1', categories: ['chat'], domains: [], clauseRef: 'C-WORKGROUP', startsMs: 0, endsMs: null }] })), worldIndex());
+  assert.equal(policy.decide('alice', '10.0.0.1', 'http://files.example/setup.exe', Date.parse(DEFAULT_AT)).verdict, 'allow');
+  assert.equal(policy.decide('alice', '10.0.0.1', 'http://chat.example/', Date.parse(DEFAULT_AT)).rule, 'restriction.person');
 });
 
 test('a malformed snapshot is refused with every problem located', () => {
@@ -160,8 +183,7 @@ test('coverage shows the restrict controls the filter enforces as implemented, a
   for (const pack of await loadShippedPacks()) {
     for (const doc of pack.documents) for (const version of doc.versions) for (const clause of version.clauses) for (const control of clause.controls) if (control.type === 'restrict') seen.set(control.target!, controlStatus(control));
   }
-  for (const target of ['category.gambling', 'category.adult', 'category.warez', 'suspension', 'workgroup-restriction']) assert.equal(seen.get(target), 'implemented', target);
-  // Not enforced in real time yet: downloads by file type and social posting need more than a URL decision.
-  assert.equal(seen.get('software-download'), 'not yet');
-  assert.equal(seen.get('social-posting'), 'not yet');
+  for (const target of ['category.gambling', 'category.adult', 'category.warez', 'suspension', 'workgroup-restriction', 'software-download', 'social-posting']) assert.equal(seen.get(target), 'implemented', target);
+  // Every restrict target the shipped packs name is enforced.
+  assert.deepEqual([...seen].filter(([, status]) => status !== 'implemented'), []);
 });

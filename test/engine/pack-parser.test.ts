@@ -221,6 +221,15 @@ describe('parsePack', () => {
     assert.equal(error.details[0]!.line, lineOf(text, 'clauses: [A1, Z9]'));
   });
 
+  test('restricting software downloads needs the web.download.software rule with extensions, which the filter shares', () => {
+    const text = edit(VALID, '                rule: games\n', '                rule: games\n              - type: restrict\n                target: software-download\n');
+    const error = failure(text);
+    assert.deepEqual(error.details.map((d) => [d.field, d.line]), [['/documents/0/versions/0/clauses/0/controls/1/target', lineOf(text, 'target: software-download')]]);
+    assert.match(error.details[0]!.message, /expected a rule "web\.download\.software" with file extensions/);
+    const withRule = `${text}rules:\n  - id: web.download.software\n    clauses: [A1]\n    title: Software downloaded\n    severity: medium\n    match:\n      anyOf:\n        - { extensions: ['.exe', '.MSI'] }\n        - { mime: [application/x-msdownload] }\n    window: { minutes: 1440 }\n`;
+    assert.equal(parsePack(withRule, FILE).rules?.[0]?.id, 'web.download.software');
+  });
+
   test('a duplicate clause ref is reported at the second clause\'s ref', () => {
     const text = edit(VALID, 'ref: A2', 'ref: A1');
     const error = failure(text);

@@ -61,10 +61,10 @@ interface ProxyResponse {
   body: string;
 }
 
-function viaProxy(proxyPort: number, url: string, user: string): Promise<ProxyResponse> {
+function viaProxy(proxyPort: number, url: string, user: string, method = 'GET'): Promise<ProxyResponse> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
-    const req = http.request({ host: '127.0.0.1', port: proxyPort, method: 'GET', path: url, headers: { host: u.host, 'proxy-authorization': `Basic ${Buffer.from(`${user}:any-password`).toString('base64')}`, connection: 'close' } }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port: proxyPort, method, path: url, headers: { host: u.host, 'proxy-authorization': `Basic ${Buffer.from(`${user}:any-password`).toString('base64')}`, connection: 'close' } }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (c: string) => (body += c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, body }));
@@ -156,7 +156,7 @@ for (const { dialect, skip } of DIALECTS) {
       watcher.stdout!.setEncoding('utf8').on('data', (c: string) => (watcherOutput += c));
       watcher.stderr!.setEncoding('utf8').on('data', (c: string) => (watcherOutput += c));
 
-      writeFileSync(path.join(dir, 'hosts'), ['bet.example', 'www.bet.example', 'casino.example', 'social.example', 'www.example.org', 'steward.test'].map((h) => `127.0.0.1 ${h}`).join('\n') + '\n');
+      writeFileSync(path.join(dir, 'hosts'), ['bet.example', 'www.bet.example', 'casino.example', 'social.example', 'www.example.org', 'downloads.example', 'steward.test'].map((h) => `127.0.0.1 ${h}`).join('\n') + '\n');
       proxyPort = await freePort();
       const asRoot = userInfo().uid === 0;
       const conf = [
@@ -295,6 +295,27 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(location.searchParams.get('category'), 'socialnetworks');
       assert.equal((await viaProxy(proxyPort, site('social.example'), people.bob.username)).status, 200);
       assert.match(watcherOutput, /wrote .*filter\.json: .*1 restrictions/);
+    });
+
+    test("a software download is blocked under the pack's clause until a domain grant approves the site", async () => {
+      assert.equal((await viaProxy(proxyPort, site('downloads.example', '/readme.txt'), people.alice.username)).status, 200);
+      const blocked = await viaProxy(proxyPort, site('downloads.example', '/tools/Setup.EXE?v=2'), people.alice.username);
+      assert.equal(blocked.status, 302);
+      const location = new URL(blocked.location!);
+      assert.equal(location.searchParams.get('rule'), 'software-download');
+      assert.equal(location.searchParams.get('clause'), 'LPL-SOFTWARE-AUTHORIZED');
+      cli(['filter', 'grant', '--library', 'liverpool', '--scope', 'person', '--subject', people.alice.personId, '--domain', 'downloads.example', '--reason', 'Approved catalogue client installer', '--expires', new Date(Date.now() + 3_600_000).toISOString()]);
+      const granted = await eventually('the grant to reach the helper', () => viaProxy(proxyPort, site('downloads.example', '/tools/Setup.EXE?v=2'), people.alice.username), (r) => r.status === 200, 10_000);
+      assert.ok(granted.ms < 5000, `took ${granted.ms} ms`);
+      assert.equal((await viaProxy(proxyPort, site('downloads.example', '/tools/Setup.EXE?v=2'), people.bob.username)).status, 302, 'the grant is for its person only');
+    });
+
+    test('a posting restriction refuses writes through Squid and leaves reading open', async () => {
+      cli(['filter', 'restrict', '--library', 'liverpool', '--scope', 'person', '--subject', people.bob.personId, '--kind', 'posting', '--clause', 'LPL-VIOLATIONS-SUSPEND', '--reason', 'Asked to stop posting for the library']);
+      const refused = await eventually('the posting restriction to reach the helper', () => viaProxy(proxyPort, site('social.example', '/status'), people.bob.username, 'POST'), (r) => r.status === 302, 10_000);
+      assert.ok(refused.ms < 5000, `took ${refused.ms} ms`);
+      assert.equal(new URL(refused.value.location!).searchParams.get('rule'), 'posting.person');
+      assert.equal((await viaProxy(proxyPort, site('social.example', '/feed'), people.bob.username)).status, 200);
     });
   });
 }

@@ -9,7 +9,8 @@ import { createWorld, type World } from '../support/fixtures.js';
 
 /**
  * The filter in the built web app: the director restricts a workgroup and suspends and lifts an
- * account; a staff member meets the block page, asks for an exception, and the director grants it.
+ * account; a staff member meets the block page, asks for an exception, and the director grants it,
+ * seeing the person's name in the lists and finding it by search.
  */
 
 for (const { dialect, skip } of DIALECTS) {
@@ -84,6 +85,7 @@ for (const { dialect, skip } of DIALECTS) {
     test('a staff member asks for an exception on the block page; the director grants it', async () => {
       const staff = world!.login('liverpool', 'staff');
       const director = world!.login('liverpool', 'director');
+      const staffName = (await world!.store.db.selectFrom('users').innerJoin('people', 'people.id', 'users.person_id').select('people.name').where('users.username', '=', staff.username).executeTakeFirstOrThrow()).name;
       await withPage(async (page) => {
         await signIn(page, baseUrl, staff.username);
         assert.equal(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Filter' }).count(), 0, 'staff have no filter management');
@@ -99,11 +101,22 @@ for (const { dialect, skip } of DIALECTS) {
         await page.goto(`${baseUrl}/#/libraries/liverpool/filter?tab=requests`);
         const row = page.getByRole('row', { name: /bet\.example/ });
         await row.getByText('open').waitFor();
+        // The request names who asked; the list searches by name.
+        await row.getByRole('cell', { name: staffName, exact: true }).waitFor();
         await row.getByRole('button', { name: 'Grant bet.example for 30 days' }).click();
         await row.getByText('granted').waitFor();
+        await page.getByLabel('Search requests').fill('no such request anywhere');
+        await page.getByText('No exception requests match').waitFor();
         await page.getByRole('tab', { name: 'Grants' }).click();
-        await page.getByRole('cell', { name: 'bet.example' }).waitFor();
+        const grant = page.getByRole('row', { name: /bet\.example/ });
+        await grant.getByRole('cell', { name: staffName, exact: true }).waitFor();
+        await page.getByLabel('Search grants').fill(staffName.split(' ').at(-1)!.toUpperCase());
+        await page.waitForURL(/q=/);
+        await grant.waitFor();
+        assert.equal(await page.getByRole('row').count(), 2, 'the header and the one grant');
         await page.screenshot({ path: path.join(OUTPUT, `filter-${dialect}-grants.png`), fullPage: true });
+        await page.getByLabel('Search grants').fill('gardening');
+        await page.getByText('No grants match “gardening”').waitFor();
       }, 'grant');
     });
   });

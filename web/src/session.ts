@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
 import { can, type Action, type Actor, type Relation } from '../../src/domain/authz.js';
+import { FILTER_TARGETS } from '../../src/domain/filter.js';
 import type { Me } from './types.js';
 
 export interface SessionContextValue {
@@ -29,8 +30,15 @@ export function actorOf(me: Me): Actor {
   };
 }
 
-export function allowed(me: Me, action: Action, libraryId: string, relation?: Relation): boolean {
-  return can(actorOf(me), action, { libraryId, ...(relation ? { relation } : {}) });
+/** `policyTarget`: the restrict target the action carries out, whose roles in the library's policy count (authz Target.policyRoles). */
+export function allowed(me: Me, action: Action, libraryId: string, relation?: Relation, policyTarget?: string): boolean {
+  const policyRoles = policyTarget ? me.libraries.find((l) => l.id === libraryId)?.policyRoles[policyTarget] : undefined;
+  return can(actorOf(me), action, { libraryId, ...(relation ? { relation } : {}), ...(policyRoles ? { policyRoles } : {}) });
+}
+
+/** Whether the filter page has anything to manage for this user: restrictions to see, or suspensions their policy lets them set. */
+export function managesFilter(me: Me, libraryId: string): boolean {
+  return allowed(me, 'filter.view', libraryId, undefined, FILTER_TARGETS.socialPosting) || allowed(me, 'filter.suspend', libraryId, undefined, FILTER_TARGETS.suspension);
 }
 
 export function defaultLibrary(me: Me): string {

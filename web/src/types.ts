@@ -15,6 +15,8 @@ export interface SessionLibrary {
   name: string;
   shortName: string;
   roles: Role[];
+  /** Per restrict target, the roles the library's policy names on it (authz Target.policyRoles). */
+  policyRoles: Record<string, Role[]>;
 }
 
 export interface Me {

@@ -44,6 +44,12 @@ function what(m: BlockPageModel): string {
     const kind = m.rule.slice('suspension.'.length);
     return kind === 'workstation' ? 'Internet access from this workstation is suspended for now.' : 'Your Internet access through the library is suspended for now.';
   }
+  if (m.rule === 'software-download') return 'Downloading programs and installers needs approval first. If your work needs this one, ask for an exception for the site it comes from.';
+  if (m.rule.startsWith('posting.')) {
+    const scope = m.rule.slice('posting.'.length);
+    const whom = scope === 'workgroup' ? 'your workgroup' : scope === 'role' ? 'your role' : 'you';
+    return `Posting, uploading and editing${m.category ? ` on sites in the category “${m.category}”` : ' on this site'} are restricted for ${whom} for now. Reading is still allowed.`;
+  }
   if (m.rule.startsWith('restriction.')) {
     const scope = m.rule.slice('restriction.'.length);
     const whom = scope === 'workgroup' ? 'your workgroup' : scope === 'role' ? 'your role' : 'you';

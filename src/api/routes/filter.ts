@@ -1,12 +1,12 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { can, librariesOf } from '../../domain/authz.js';
+import { can, librariesOf, rolesIn } from '../../domain/authz.js';
 import { forbidden, notFound, unauthenticated } from '../../domain/errors.js';
-import { FilterSnapshotSchema, GRANT_SCOPES, RESTRICTION_SCOPES, SUSPENSION_KINDS, type RestrictionScope } from '../../domain/filter.js';
-import { endFilterRecord, helperTokenHash, requestException, restrictionRelation, setGrant, setRestriction, setSuspension, type FilterActor } from '../../app/filter-controls.js';
+import { FILTER_TARGETS, FilterSnapshotSchema, GRANT_SCOPES, RESTRICTION_KINDS, RESTRICTION_SCOPES, SUSPENSION_KINDS, type RestrictionKind, type RestrictionScope } from '../../domain/filter.js';
+import { endFilterRecord, helperTokenHash, policyRoles, requestException, restrictionRelation, restrictionTarget, setGrant, setRestriction, setSuspension, type FilterActor } from '../../app/filter-controls.js';
 import { buildFilterSnapshot, snapshotDigest } from '../../app/filter-snapshot.js';
 import { appendAudit } from '../../store/audit-log.js';
-import { getRestriction, helperTokenLibrary, libraryClauses, listExceptionRequests, listGrants, listRestrictions, listSuspensions, workgroupsLedBy } from '../../store/filter.js';
+import { getRestriction, helperTokenLibrary, libraryClauses, listExceptionRequests, listGrants, listRestrictions, listSuspensions, policyRolesOf, reportsOf, workgroupsLedBy } from '../../store/filter.js';
 import { authorize, requireActor } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { LibraryParams, Nullable, Page } from '../schemas.js';
@@ -16,6 +16,7 @@ const IsoTime = Type.String({ format: 'date-time', description: 'ISO 8601 date a
 const Reason = Type.String({ minLength: 3, maxLength: 2000, description: 'why: recorded with the change in the audit log' });
 const ListQuery = Type.Object({
   state: Type.Unsafe<'active' | 'all'>({ type: 'string', enum: ['active', 'all'], default: 'active', description: 'active: in force or still to come; all: including lifted, revoked and expired' }),
+  search: Type.Optional(Type.String({ maxLength: 200, description: "words to find in who it is about (id or name), the reason, the clause, and what is covered" })),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
   offset: Type.Integer({ minimum: 0, default: 0 }),
 });
@@ -25,19 +26,20 @@ const Created = Type.Object({ id: Type.String() });
 const Common = {
   id: Type.String(),
   subject: Type.String(),
+  subject_name: Nullable(Type.String({ description: "the person's or workgroup's name (a workstation's host name for a workstation suspension); null for a role" })),
   reason: Type.String(),
   set_by_label: Type.String(),
   created_at: Type.String(),
   starts_at: Type.String(),
 };
-const RestrictionView = Type.Object({ ...Common, scope: Type.String(), categories: Type.Array(Type.String()), domains: Type.Array(Type.String()), clause_ref: Type.String(), expires_at: Nullable(Type.String()), lifted_at: Nullable(Type.String()), lifted_by_label: Nullable(Type.String()), lift_reason: Nullable(Type.String()) });
-const SuspensionView = Type.Object({ ...Common, kind: Type.String(), person_id: Nullable(Type.String()), clause_ref: Type.String(), expires_at: Nullable(Type.String()), lifted_at: Nullable(Type.String()), lifted_by_label: Nullable(Type.String()), lift_reason: Nullable(Type.String()) });
+const RestrictionView = Type.Object({ ...Common, scope: Type.String(), kind: Type.String(), categories: Type.Array(Type.String()), domains: Type.Array(Type.String()), clause_ref: Type.String(), expires_at: Nullable(Type.String()), lifted_at: Nullable(Type.String()), lifted_by_label: Nullable(Type.String()), lift_reason: Nullable(Type.String()) });
+const SuspensionView = Type.Object({ ...Common, kind: Type.String(), person_id: Nullable(Type.String()), person_name: Nullable(Type.String()), clause_ref: Type.String(), expires_at: Nullable(Type.String()), lifted_at: Nullable(Type.String()), lifted_by_label: Nullable(Type.String()), lift_reason: Nullable(Type.String()) });
 const GrantView = Type.Object({ ...Common, scope: Type.String(), category: Nullable(Type.String()), domain: Nullable(Type.String()), request_id: Nullable(Type.String()), expires_at: Type.String(), revoked_at: Nullable(Type.String()), revoked_by_label: Nullable(Type.String()), revoke_reason: Nullable(Type.String()) });
-const RequestView = Type.Object({ id: Type.String(), person_id: Nullable(Type.String()), host: Type.String(), url: Nullable(Type.String()), category: Nullable(Type.String()), clause_ref: Nullable(Type.String()), rule: Nullable(Type.String()), justification: Type.String(), status: Type.String(), created_at: Type.String(), decided_at: Nullable(Type.String()), grant_id: Nullable(Type.String()) });
+const RequestView = Type.Object({ id: Type.String(), person_id: Nullable(Type.String()), person_name: Nullable(Type.String()), host: Type.String(), url: Nullable(Type.String()), category: Nullable(Type.String()), clause_ref: Nullable(Type.String()), rule: Nullable(Type.String()), justification: Type.String(), status: Type.String(), created_at: Type.String(), decided_at: Nullable(Type.String()), grant_id: Nullable(Type.String()) });
 
-const actorOf = (request: FastifyRequest): FilterActor => {
+const actorOf = (request: FastifyRequest, libraryId: string): FilterActor => {
   const actor = requireActor(request);
-  return { label: actor.username, userId: actor.userId };
+  return { label: actor.username, userId: actor.userId, roles: rolesIn(actor, libraryId) };
 };
 
 /**
@@ -51,8 +53,12 @@ export const filterRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
   app.get(`${base}/clauses`, {
     schema: { tags: ['filter'], summary: 'Clauses that can justify a restriction or suspension (those with a restrict control), with their targets', params: LibraryParams, response: { 200: Type.Object({ items: Type.Array(Type.Object({ ref: Type.String(), title: Type.String(), summary: Type.String(), targets: Type.Array(Type.String()) })) }) } },
   }, async (request) => {
-    authorize(request, 'filter.view', request.params.libraryId);
-    return { items: (await libraryClauses(ctx.store.db, request.params.libraryId)).filter((c) => c.targets.length > 0).map(({ ref, title, summary, targets }) => ({ ref, title, summary, targets })) };
+    const { libraryId } = request.params;
+    // Whoever sets a restriction or a suspension picks the clause that allows it.
+    const actor = authorize(request, 'directory.view', libraryId);
+    const clauses = await libraryClauses(ctx.store.db, libraryId);
+    if (!can(actor, 'filter.view', { libraryId, policyRoles: policyRolesOf(clauses, FILTER_TARGETS.socialPosting) }) && !can(actor, 'filter.suspend', { libraryId, policyRoles: policyRolesOf(clauses, FILTER_TARGETS.suspension) })) throw forbidden();
+    return { items: clauses.filter((c) => c.targets.length > 0).map(({ ref, title, summary, targets }) => ({ ref, title, summary, targets })) };
   });
 
   // ----- restrictions
@@ -61,21 +67,25 @@ export const filterRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
     schema: { tags: ['filter'], summary: 'Restrictions on workgroups, roles or people (categories or domains), newest first. An associate director sees those on the workgroups they lead and their people.', params: LibraryParams, querystring: ListQuery, response: { 200: Page(RestrictionView) } },
   }, async (request) => {
     const { libraryId } = request.params;
-    const actor = authorize(request, 'filter.view', libraryId);
-    const { state, limit, offset } = request.query;
-    // Those who may restrict anyone see every restriction; an associate director those on the workgroups they lead.
+    const actor = authorize(request, 'filter.view', libraryId, undefined, await policyRoles(ctx.store, libraryId, FILTER_TARGETS.socialPosting));
+    const { state, search, limit, offset } = request.query;
+    // Those who may restrict anyone see every restriction; an associate director those on the
+    // workgroups they lead; a supervisor the Metropolitan policy names, those on their reports.
     const everyone = can(actor, 'filter.restrict', { libraryId, relation: 'other' });
-    const page = await listRestrictions(ctx.store.db, { libraryId, state, nowIso: new Date().toISOString(), limit, offset, ...(everyone ? {} : { workgroupIds: await workgroupsLedBy(ctx.store.db, libraryId, actor.personId) }) });
+    const scoped = everyone ? {} : { workgroupIds: await workgroupsLedBy(ctx.store.db, libraryId, actor.personId), personIds: await reportsOf(ctx.store.db, libraryId, actor.personId) };
+    const page = await listRestrictions(ctx.store.db, { libraryId, state, nowIso: new Date().toISOString(), ...(search ? { search } : {}), limit, offset, ...scoped });
     return { total: page.total, limit, offset, items: page.items.map((r) => ({ ...r, categories: JSON.parse(r.categories_json) as string[], domains: JSON.parse(r.domains_json) as string[] })) };
   });
 
   app.post(`${base}/restrictions`, {
     schema: {
       tags: ['filter'],
-      summary: "Restrict categories or domains for a workgroup, role or person. The director and IT may restrict anyone; an associate director only the workgroups they lead (and their people).",
+      summary:
+        "Restrict categories or domains for a workgroup, role or person. `kind: posting` blocks only POST, PUT, PATCH and DELETE (socialnetworks unless categories or domains are named); over HTTPS that needs Squid's SSL-bump, as a CONNECT tunnel hides the method and is let through. The director and IT may restrict anyone; an associate director only the workgroups they lead (and their people); a supervisor, where the library's policy names supervisors on `restrict social-posting`, posting restrictions on the people who report to them.",
       params: LibraryParams,
       body: Type.Object({
         scope: Enum(RESTRICTION_SCOPES),
+        kind: Type.Optional(Enum(RESTRICTION_KINDS)),
         subject: Type.String({ minLength: 1, maxLength: 128, description: 'workgroup id, role, or person id' }),
         categories: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 64 })),
         domains: Type.Optional(Type.Array(Type.String({ maxLength: 255 }), { maxItems: 500 })),
@@ -90,9 +100,9 @@ export const filterRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
     const { libraryId } = request.params;
     const actor = requireActor(request);
     const relation = await restrictionRelation(ctx.store, libraryId, actor.personId, request.body.scope, request.body.subject);
-    authorize(request, 'filter.restrict', libraryId, relation);
+    authorize(request, 'filter.restrict', libraryId, relation, await policyRoles(ctx.store, libraryId, restrictionTarget(request.body.kind)));
     const { clauseRef, startsAt, expiresAt, ...rest } = request.body;
-    const id = await setRestriction(ctx.store, libraryId, { ...rest, ...(clauseRef ? { clauseRef } : {}), ...(startsAt ? { startsAt } : {}), ...(expiresAt !== undefined ? { expiresAt } : {}) }, actorOf(request));
+    const id = await setRestriction(ctx.store, libraryId, { ...rest, ...(clauseRef ? { clauseRef } : {}), ...(startsAt ? { startsAt } : {}), ...(expiresAt !== undefined ? { expiresAt } : {}) }, actorOf(request, libraryId));
     return reply.status(201).send({ id });
   });
 
@@ -100,29 +110,29 @@ export const filterRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
     schema: { tags: ['filter'], summary: 'Lift a restriction (whoever may set it may lift it)', params: IdParams, body: Type.Object({ reason: Reason }, { additionalProperties: false }), response: { 204: Type.Null() } },
   }, async (request, reply) => {
     const { libraryId, id } = request.params;
-    const actor = authorize(request, 'filter.view', libraryId);
+    const actor = authorize(request, 'filter.view', libraryId, undefined, await policyRoles(ctx.store, libraryId, FILTER_TARGETS.socialPosting));
     const row = await getRestriction(ctx.store.db, libraryId, id);
     if (!row) throw notFound('restriction');
-    authorize(request, 'filter.restrict', libraryId, await restrictionRelation(ctx.store, libraryId, actor.personId, row.scope as RestrictionScope, row.subject));
-    await endFilterRecord(ctx.store, libraryId, 'restriction', id, request.body.reason, actorOf(request));
+    authorize(request, 'filter.restrict', libraryId, await restrictionRelation(ctx.store, libraryId, actor.personId, row.scope as RestrictionScope, row.subject), await policyRoles(ctx.store, libraryId, restrictionTarget(row.kind as RestrictionKind)));
+    await endFilterRecord(ctx.store, libraryId, 'restriction', id, request.body.reason, actorOf(request, libraryId));
     return reply.status(204).send(null);
   });
 
   // ----- suspensions
 
   app.get(`${base}/suspensions`, {
-    schema: { tags: ['filter'], summary: 'Suspended accounts, workstations and people, newest first (the director and IT)', params: LibraryParams, querystring: ListQuery, response: { 200: Page(SuspensionView) } },
+    schema: { tags: ['filter'], summary: "Suspended accounts, workstations and people, newest first (the director and IT, and HR where the library's policy names HR on `restrict suspension`)", params: LibraryParams, querystring: ListQuery, response: { 200: Page(SuspensionView) } },
   }, async (request) => {
     const { libraryId } = request.params;
-    authorize(request, 'filter.suspend', libraryId);
-    const { state, limit, offset } = request.query;
-    return { ...(await listSuspensions(ctx.store.db, { libraryId, state, nowIso: new Date().toISOString(), limit, offset })), limit, offset };
+    authorize(request, 'filter.suspend', libraryId, undefined, await policyRoles(ctx.store, libraryId, FILTER_TARGETS.suspension));
+    const { state, search, limit, offset } = request.query;
+    return { ...(await listSuspensions(ctx.store.db, { libraryId, state, nowIso: new Date().toISOString(), ...(search ? { search } : {}), limit, offset })), limit, offset };
   });
 
   app.post(`${base}/suspensions`, {
     schema: {
       tags: ['filter'],
-      summary: 'Suspend a proxy account (username), a workstation (id or host name) or a person, with a reason and optional expiry (the director and IT)',
+      summary: "Suspend a proxy account (username), a workstation (id or host name) or a person, with a reason and optional expiry (the director and IT, and HR where the library's policy names HR on `restrict suspension`)",
       params: LibraryParams,
       body: Type.Object({
         kind: Enum(SUSPENSION_KINDS),
@@ -136,9 +146,9 @@ export const filterRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
     },
   }, async (request, reply) => {
     const { libraryId } = request.params;
-    authorize(request, 'filter.suspend', libraryId);
+    authorize(request, 'filter.suspend', libraryId, undefined, await policyRoles(ctx.store, libraryId, FILTER_TARGETS.suspension));
     const { clauseRef, startsAt, expiresAt, ...rest } = request.body;
-    const id = await setSuspension(ctx.store, libraryId, { ...rest, ...(clauseRef ? { clauseRef } : {}), ...(startsAt ? { startsAt } : {}), ...(expiresAt !== undefined ? { expiresAt } : {}) }, actorOf(request));
+    const id = await setSuspension(ctx.store, libraryId, { ...rest, ...(clauseRef ? { clauseRef } : {}), ...(startsAt ? { startsAt } : {}), ...(expiresAt !== undefined ? { expiresAt } : {}) }, actorOf(request, libraryId));
     return reply.status(201).send({ id });
   });
 
@@ -146,8 +156,8 @@ export const filterRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
     schema: { tags: ['filter'], summary: 'Lift a suspension', params: IdParams, body: Type.Object({ reason: Reason }, { additionalProperties: false }), response: { 204: Type.Null() } },
   }, async (request, reply) => {
     const { libraryId, id } = request.params;
-    authorize(request, 'filter.suspend', libraryId);
-    await endFilterRecord(ctx.store, libraryId, 'suspension', id, request.body.reason, actorOf(request));
+    authorize(request, 'filter.suspend', libraryId, undefined, await policyRoles(ctx.store, libraryId, FILTER_TARGETS.suspension));
+    await endFilterRecord(ctx.store, libraryId, 'suspension', id, request.body.reason, actorOf(request, libraryId));
     return reply.status(204).send(null);
   });
 
@@ -158,8 +168,8 @@ export const filterRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
   }, async (request) => {
     const { libraryId } = request.params;
     authorize(request, 'filter.grant', libraryId);
-    const { state, limit, offset } = request.query;
-    return { ...(await listGrants(ctx.store.db, { libraryId, state, nowIso: new Date().toISOString(), limit, offset })), limit, offset };
+    const { state, search, limit, offset } = request.query;
+    return { ...(await listGrants(ctx.store.db, { libraryId, state, nowIso: new Date().toISOString(), ...(search ? { search } : {}), limit, offset })), limit, offset };
   });
 
   app.post(`${base}/grants`, {
@@ -183,7 +193,7 @@ export const filterRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
     const { libraryId } = request.params;
     authorize(request, 'filter.grant', libraryId);
     const { startsAt, requestId, ...rest } = request.body;
-    const id = await setGrant(ctx.store, libraryId, { ...rest, ...(startsAt ? { startsAt } : {}), ...(requestId ? { requestId } : {}) }, actorOf(request));
+    const id = await setGrant(ctx.store, libraryId, { ...rest, ...(startsAt ? { startsAt } : {}), ...(requestId ? { requestId } : {}) }, actorOf(request, libraryId));
     return reply.status(201).send({ id });
   });
 
@@ -192,20 +202,20 @@ export const filterRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
   }, async (request, reply) => {
     const { libraryId, id } = request.params;
     authorize(request, 'filter.grant', libraryId);
-    await endFilterRecord(ctx.store, libraryId, 'grant', id, request.body.reason, actorOf(request));
+    await endFilterRecord(ctx.store, libraryId, 'grant', id, request.body.reason, actorOf(request, libraryId));
     return reply.status(204).send(null);
   });
 
   // ----- exception requests
 
   app.get(`${base}/exception-requests`, {
-    schema: { tags: ['filter'], summary: "Exception requests: the caller's own, or all of them for the director and IT", params: LibraryParams, querystring: Type.Object({ status: Type.Optional(Enum(['open', 'granted', 'declined'] as const)), limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }) }), response: { 200: Page(RequestView) } },
+    schema: { tags: ['filter'], summary: "Exception requests: the caller's own, or all of them for the director and IT", params: LibraryParams, querystring: Type.Object({ status: Type.Optional(Enum(['open', 'granted', 'declined'] as const)), search: ListQuery.properties.search, limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }) }), response: { 200: Page(RequestView) } },
   }, async (request) => {
     const { libraryId } = request.params;
     const actor = authorize(request, 'exception.view', libraryId, 'self');
     const everyone = can(actor, 'exception.view', { libraryId, relation: 'other' });
-    const { status, limit, offset } = request.query;
-    return { ...(await listExceptionRequests(ctx.store.db, { libraryId, ...(everyone ? {} : { userId: actor.userId }), ...(status ? { status } : {}), limit, offset })), limit, offset };
+    const { status, search, limit, offset } = request.query;
+    return { ...(await listExceptionRequests(ctx.store.db, { libraryId, ...(everyone ? {} : { userId: actor.userId }), ...(status ? { status } : {}), ...(search ? { search } : {}), limit, offset })), limit, offset };
   });
 
   app.post(`${base}/exception-requests`, {

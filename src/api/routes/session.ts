@@ -2,6 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { ROLES } from '../../domain/roles.js';
 import { changePassword, signIn, signOut } from '../../app/users.js';
 import { listLibraries } from '../../store/directory.js';
+import { policyRolesByTarget } from '../../store/filter.js';
 import { librariesOf, type Actor } from '../../domain/authz.js';
 import { cookieOptions, requireActor, SESSION_COOKIE } from '../auth.js';
 import type { ApiContext } from '../context.js';
@@ -12,7 +13,16 @@ const Me = Type.Object({
   personId: Type.Union([Type.String(), Type.Null()]),
   personName: Type.Union([Type.String(), Type.Null()]),
   homeLibraryId: Type.String(),
-  libraries: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), shortName: Type.String(), roles: Type.Array(Type.Unsafe<string>({ type: 'string', enum: [...ROLES] })) })),
+  libraries: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      shortName: Type.String(),
+      roles: Type.Array(Type.Unsafe<string>({ type: 'string', enum: [...ROLES] })),
+      /** Per restrict target, the roles the library's policy names on it (authz Target.policyRoles), so the UI asks the same rules. */
+      policyRoles: Type.Record(Type.String(), Type.Array(Type.Unsafe<string>({ type: 'string', enum: [...ROLES] }))),
+    }),
+  ),
 });
 
 export const sessionRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async (app) => {
@@ -25,7 +35,7 @@ export const sessionRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asy
       personId: actor.personId,
       personName: person?.name ?? null,
       homeLibraryId: actor.homeLibraryId,
-      libraries: libraries.map((l) => ({ id: l.id, name: l.name, shortName: l.short_name, roles: actor.grants.filter((g) => g.libraryId === l.id).map((g) => g.role) })),
+      libraries: await Promise.all(libraries.map(async (l) => ({ id: l.id, name: l.name, shortName: l.short_name, roles: actor.grants.filter((g) => g.libraryId === l.id).map((g) => g.role), policyRoles: await policyRolesByTarget(ctx.store.db, l.id) }))),
     };
   };
 

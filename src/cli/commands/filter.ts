@@ -5,19 +5,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createHelperToken, endFilterRecord, setGrant, setRestriction, setSuspension, type FilterActor } from '../../app/filter-controls.js';
 import { buildFilterSnapshot, snapshotDigest } from '../../app/filter-snapshot.js';
 import { invalid } from '../../domain/errors.js';
-import { GRANT_SCOPES, RESTRICTION_SCOPES, SUSPENSION_KINDS, type FilterSnapshot, type GrantScope, type RestrictionScope, type SuspensionKind } from '../../domain/filter.js';
+import { GRANT_SCOPES, RESTRICTION_KINDS, RESTRICTION_SCOPES, SUSPENSION_KINDS, type FilterSnapshot, type GrantScope, type RestrictionKind, type RestrictionScope, type SuspensionKind } from '../../domain/filter.js';
 import { parseSnapshot } from '../../engine/filter/snapshot.js';
 import type { Store } from '../../store/db.js';
 import { listGrants, listRestrictions, listSuspensions } from '../../store/filter.js';
-import { SquidHelper } from '../../sources/squid-helper.js';
-import { withStore } from '../runtime.js';
+import { oneOf, withStore } from '../runtime.js';
 
 const cliActor = (): FilterActor => ({ label: `cli:${userInfo().username}`, userId: null });
 
-function oneOf<T extends string>(values: readonly T[], value: string, flag: string): T {
-  if (!(values as readonly string[]).includes(value)) throw invalid(`Unknown ${flag.replace(/^--/, '')}`, [{ field: flag, message: `expected one of ${values.join(', ')}, got "${value}"` }]);
-  return value as T;
-}
 
 /** A person by id or employee id, a workgroup by id or name; anything else as given. */
 async function resolveSubject(store: Store, libraryId: string, scope: string, subject: string): Promise<string> {
@@ -126,17 +121,19 @@ export function registerFilter(program: Command): void {
     .requiredOption('-l, --library <id>', 'library id')
     .requiredOption('--scope <scope>', `one of ${RESTRICTION_SCOPES.join(', ')}`)
     .requiredOption('--subject <subject>', 'workgroup, role or person')
+    .option('--kind <kind>', `${RESTRICTION_KINDS.join(' or ')}: posting blocks only POST, PUT, PATCH and DELETE (socialnetworks unless --categories or --domains; HTTPS needs SSL-bump)`, 'access')
     .option('--categories <names...>', 'categories to block')
     .option('--domains <domains...>', 'domains to block (subdomains too)')
-    .option('--clause <ref>', 'the clause that allows it (default: the policy clause restricting workgroups, else suspensions)')
+    .option('--clause <ref>', 'the clause that allows it (default: the policy clause restricting workgroups, else suspensions; for posting, social posting)')
     .requiredOption('--reason <text>', 'why')
     .option('--starts <time>', 'ISO time (default now)')
     .option('--expires <time>', 'ISO time (default: until lifted)')
-    .action(async (opts: { library: string; scope: string; subject: string; categories?: string[]; domains?: string[]; clause?: string; reason: string; starts?: string; expires?: string }) => {
+    .action(async (opts: { library: string; scope: string; kind: string; subject: string; categories?: string[]; domains?: string[]; clause?: string; reason: string; starts?: string; expires?: string }) => {
       const scope = oneOf<RestrictionScope>(RESTRICTION_SCOPES, opts.scope, '--scope');
+      const kind = oneOf<RestrictionKind>(RESTRICTION_KINDS, opts.kind, '--kind');
       await withStore(async (store) => {
         const subject = await resolveSubject(store, opts.library, scope, opts.subject);
-        const id = await setRestriction(store, opts.library, { scope, subject, categories: opts.categories ?? [], domains: opts.domains ?? [], reason: opts.reason, ...(opts.clause ? { clauseRef: opts.clause } : {}), ...(opts.starts ? { startsAt: opts.starts } : {}), ...(opts.expires ? { expiresAt: opts.expires } : {}) }, cliActor());
+        const id = await setRestriction(store, opts.library, { scope, kind, subject, categories: opts.categories ?? [], domains: opts.domains ?? [], reason: opts.reason, ...(opts.clause ? { clauseRef: opts.clause } : {}), ...(opts.starts ? { startsAt: opts.starts } : {}), ...(opts.expires ? { expiresAt: opts.expires } : {}) }, cliActor());
         console.log(id);
       });
     });
@@ -189,45 +186,15 @@ export function registerFilter(program: Command): void {
     .description('Restrictions, suspensions and grants in force or still to come')
     .requiredOption('-l, --library <id>', 'library id')
     .option('--all', 'include lifted, revoked and expired ones')
-    .action(async (opts: { library: string; all?: boolean }) => {
+    .option('--search <words>', "only those whose subject, its name, reason, clause or what is covered contains this")
+    .action(async (opts: { library: string; all?: boolean; search?: string }) => {
       await withStore(async (store) => {
-        const q = { libraryId: opts.library, state: opts.all ? ('all' as const) : ('active' as const), nowIso: new Date().toISOString(), limit: 500, offset: 0 };
+        const q = { libraryId: opts.library, state: opts.all ? ('all' as const) : ('active' as const), nowIso: new Date().toISOString(), ...(opts.search ? { search: opts.search } : {}), limit: 500, offset: 0 };
+        const named = (name: string | null): string => (name ? ` for ${name}` : '');
         const [r, s, g] = await Promise.all([listRestrictions(store.db, q), listSuspensions(store.db, q), listGrants(store.db, q)]);
-        for (const x of r.items) console.log(`restriction ${x.id} ${x.scope}:${x.subject} ${[...JSON.parse(x.categories_json), ...JSON.parse(x.domains_json)].join(',')} under ${x.clause_ref} from ${x.starts_at} until ${x.expires_at ?? 'lifted'}${x.lifted_at ? ` (lifted ${x.lifted_at})` : ''}`);
-        for (const x of s.items) console.log(`suspension ${x.id} ${x.kind}:${x.subject} under ${x.clause_ref} from ${x.starts_at} until ${x.expires_at ?? 'lifted'}${x.lifted_at ? ` (lifted ${x.lifted_at})` : ''}`);
-        for (const x of g.items) console.log(`grant ${x.id} ${x.scope}:${x.subject} ${x.category ?? x.domain} from ${x.starts_at} until ${x.expires_at}${x.revoked_at ? ` (revoked ${x.revoked_at})` : ''}`);
+        for (const x of r.items) console.log(`restriction ${x.id} ${x.scope}:${x.subject} ${x.kind === 'posting' ? 'posting to ' : ''}${[...JSON.parse(x.categories_json), ...JSON.parse(x.domains_json)].join(',')} under ${x.clause_ref} from ${x.starts_at} until ${x.expires_at ?? 'lifted'}${x.lifted_at ? ` (lifted ${x.lifted_at})` : ''}${named(x.subject_name)}`);
+        for (const x of s.items) console.log(`suspension ${x.id} ${x.kind}:${x.subject} under ${x.clause_ref} from ${x.starts_at} until ${x.expires_at ?? 'lifted'}${x.lifted_at ? ` (lifted ${x.lifted_at})` : ''}${named(x.subject_name)}`);
+        for (const x of g.items) console.log(`grant ${x.id} ${x.scope}:${x.subject} ${x.category ?? x.domain} from ${x.starts_at} until ${x.expires_at}${x.revoked_at ? ` (revoked ${x.revoked_at})` : ''}${named(x.subject_name)}`);
       });
-    });
-}
-
-export function registerSquidHelper(program: Command): void {
-  program.command('squid-helper')
-    .description(
-      "Squid url_rewrite_program answering from a filter snapshot (`steward filter snapshot`). squid.conf:\n" +
-        '  url_rewrite_program /usr/bin/node /opt/steward/bin/steward.js squid-helper --snapshot /var/lib/steward/filter.json\n' +
-        '  url_rewrite_children 4 concurrency=50\n' +
-        '  url_rewrite_extras "%>a %un %>rm"\n' +
-        'Blocks are redirected (302) to the block page with tag=, log= and clause=/category=/rule= notes for access.log.',
-    )
-    .requiredOption('--snapshot <file>', 'the snapshot file; watched, and reloaded within a second of a change')
-    .option('--fail <mode>', 'without any snapshot: open (allow) or closed (send to the block page)', 'open')
-    .option('--block-page <url>', "the block page (needed to fail closed; overrides the snapshot's)")
-    .option('--categories <dir...>', "category directories (instead of the snapshot's)")
-    .option('--decision-log <file>', 'append blocked requests here in Squid native format (TCP_DENIED/403) for `steward ingest squid`')
-    .action(async (opts: { snapshot: string; fail: string; blockPage?: string; categories?: string[]; decisionLog?: string }) => {
-      const fail = oneOf(['open', 'closed'] as const, opts.fail, '--fail');
-      // Squid closed the pipe: nothing left to answer.
-      process.stdout.on('error', () => process.exit(0));
-      const helper = new SquidHelper({
-        snapshotFile: opts.snapshot,
-        fail,
-        input: process.stdin,
-        output: process.stdout,
-        log: (message) => process.stderr.write(`steward squid-helper[${process.pid}]: ${message}\n`),
-        ...(opts.blockPage ? { blockPage: opts.blockPage } : {}),
-        ...(opts.categories ? { categoryDirs: opts.categories } : {}),
-        ...(opts.decisionLog ? { decisionLog: opts.decisionLog } : {}),
-      });
-      await helper.run();
     });
 }

@@ -1,6 +1,7 @@
 import type { FilterSnapshot, SnapshotGrant, SnapshotRestriction, SnapshotSuspension } from '../../domain/filter.js';
 import { Attribution, stripRealm } from '../attribution.js';
 import { CategoryMask, type CategoryIndex } from '../category-index.js';
+import { pathEndOf, pathHasExtension } from '../rules/condition.js';
 import { newAccessRecord, SquidLineParser } from '../squid-log.js';
 
 /**
@@ -13,23 +14,29 @@ import { newAccessRecord, SquidLineParser } from '../squid-log.js';
  *  1. the block page's own host is always allowed (a suspended person must still see why);
  *  2. an active suspension of the proxy account, the workstation address or the person → block
  *     (no grant lifts a suspension);
- *  3. a category blocked for everyone (`restrict category.<name>` in the pack), then a restriction
- *     on the person, their workgroup or a role they hold (person, workgroup, role; oldest first),
- *     by category or by domain → block, unless an active grant for the person or their workgroup
- *     covers it: a domain grant lifts every category and domain block on that domain; a category
- *     grant lifts blocks by that category (not domain restrictions);
+ *  3. a category blocked for everyone (`restrict category.<name>` in the pack), then a software
+ *     download blocked for everyone (`restrict software-download`: the URL path ends with one of the
+ *     extensions of the pack's `web.download.software` rule), then a restriction on the person,
+ *     their workgroup or a role they hold (person, workgroup, role; oldest first), by category or by
+ *     domain → block, unless an active grant for the person or their workgroup covers it: a domain
+ *     grant lifts every category, download and domain block on that domain (approved software from
+ *     an approved site); a category grant lifts blocks by that category (not domain restrictions,
+ *     not downloads). A `posting` restriction only applies to write methods (POST, PUT, PATCH,
+ *     DELETE); a CONNECT tunnel hides the method, so it passes (see RESTRICTION_KINDS);
  *  4. otherwise allow. An allow that a grant made possible says so (reason `grant`).
+ * A url_rewrite helper sees requests, not responses, so downloads are recognised by the path's
+ * extension only; the rule's MIME types still find them in the logs (monitoring).
  * When several categories of a host are blocked, the lowest category id is named (ids follow the
  * list directory's name order, so the choice is stable between loads).
  */
 
 export type Verdict = 'allow' | 'block';
-export type DecisionReason = 'none' | 'exempt' | 'grant' | 'category' | 'restriction' | 'suspension';
+export type DecisionReason = 'none' | 'exempt' | 'grant' | 'category' | 'download' | 'restriction' | 'suspension';
 
 export interface Decision {
   verdict: Verdict;
   reason: DecisionReason;
-  /** What decided: `category.<name>`, `restriction.<scope>`, `suspension.<kind>`, `grant.category`, `grant.domain`; '' for a plain allow. */
+  /** What decided: `category.<name>`, `software-download`, `restriction.<scope>`, `posting.<scope>`, `suspension.<kind>`, `grant.category`, `grant.domain`; '' for a plain allow. */
   rule: string;
   /** The clause that justifies a block (the restriction's or suspension's own clause); null on allow. */
   clauseRef: string | null;
@@ -61,6 +68,8 @@ interface CompiledRestriction extends Window {
   lo: number;
   hi: number;
   domains: string[];
+  /** A posting restriction: only write methods. */
+  writesOnly: boolean;
   clauseRef: string;
   rule: string;
   message: string;
@@ -107,6 +116,10 @@ export class FilterPolicy {
   private readonly byAddress = new Map<string, CompiledSuspension[]>();
   private readonly byPerson = new Map<string, PersonRules>();
   private readonly clauseTitles = new Map<string, string>();
+  /** Lower-case extensions of a software download; empty when the pack does not block downloads. */
+  private readonly downloadExtensions: string[] = [];
+  private readonly downloadClause: string = '';
+  private readonly downloadMessage: string = '';
   private readonly mask = new CategoryMask();
   private readonly record = newAccessRecord();
   private readonly urlParser = new SquidLineParser({ maxInternedHosts: 4096 });
@@ -130,6 +143,14 @@ export class FilterPolicy {
       this.categoryClause[id] = b.clauseRef;
       this.categoryRule[id] = `category.${b.category}`;
       this.categoryMessage[id] = `blocked: ${b.category} sites are not allowed under ${this.cite(b.clauseRef)}`;
+    }
+
+    const downloads = snapshot.softwareDownloads;
+    if (downloads !== undefined) {
+      this.downloadExtensions = [...new Set(downloads.extensions.map((x) => x.trim().toLowerCase()).filter((x) => x.length > 1 && x.startsWith('.')))];
+      if (this.downloadExtensions.length === 0) this.warn('softwareDownloads', `no file extensions from ${downloads.rule}; software downloads cannot be recognised`);
+      this.downloadClause = downloads.clauseRef;
+      this.downloadMessage = `blocked: software downloads need approval under ${this.cite(downloads.clauseRef)}`;
     }
 
     const forPerson = (personId: string): PersonRules => {
@@ -171,14 +192,15 @@ export class FilterPolicy {
     r.method = method;
     const buf = Buffer.from(url, 'latin1');
     const error = this.urlParser.parseRequestUrl(buf, 0, buf.length, r);
-    return this.decideRequest(username, clientIp, error ? '' : r.host, error ? '' : r.path, error ? -1 : r.hostKey, nowMs, out);
+    return this.decideRequest(username, clientIp, method, error ? '' : r.host, error ? '' : r.path, error ? -1 : r.hostKey, nowMs, out);
   }
 
   /**
-   * The hot path. `username` lower-case (null when the proxy had none), `host` lower-case without
-   * port, `path` with query ('' for CONNECT), `hostKey` from the URL parser (or -1).
+   * The hot path. `username` lower-case (null when the proxy had none), `method` as the proxy sent
+   * it, `host` lower-case without port, `path` with query ('' for CONNECT), `hostKey` from the URL
+   * parser (or -1).
    */
-  decideRequest(username: string | null, clientIp: string, host: string, path: string, hostKey: number, nowMs: number, out: Decision): Decision {
+  decideRequest(username: string | null, clientIp: string, method: string, host: string, path: string, hostKey: number, nowMs: number, out: Decision): Decision {
     allow(out, 'none', ALLOW_MESSAGE);
     if (host === this.exemptHost) return allow(out, 'exempt', EXEMPT_MESSAGE);
     const person = this.attribution.personOf(username, clientIp, nowMs);
@@ -204,9 +226,11 @@ export class FilterPolicy {
     else found.set(0, 0);
     const blockedLo = found.lo & this.blocked.lo;
     const blockedHi = found.hi & this.blocked.hi;
+    const download = this.downloadExtensions.length > 0 && path.length > 0 && pathHasExtension(path, pathEndOf(path), this.downloadExtensions);
     if (rules === undefined) {
-      if ((blockedLo | blockedHi) === 0) return out;
-      return this.blockCategory(blockedLo, blockedHi, out);
+      if ((blockedLo | blockedHi) !== 0) return this.blockCategory(blockedLo, blockedHi, out);
+      if (download) return this.blockDownload(out);
+      return out;
     }
 
     let grantLo = 0;
@@ -230,8 +254,17 @@ export class FilterPolicy {
         lifted = categoryGrant(rules.grants, blockedLo, blockedHi, nowMs);
       }
     }
+    if (download) {
+      if (domainGrant === null) return this.blockDownload(out);
+      lifted ??= domainGrant;
+    }
+    let writing = -1;
     for (const r of rules.restrictions) {
       if (nowMs < r.startsMs || nowMs >= r.endsMs) continue;
+      if (r.writesOnly) {
+        if (writing < 0) writing = isWriteMethod(method) ? 1 : 0;
+        if (writing === 0) continue;
+      }
       const hitLo = found.lo & r.lo;
       const hitHi = found.hi & r.hi;
       let byDomain: string | null = null;
@@ -273,6 +306,17 @@ export class FilterPolicy {
     return out;
   }
 
+  private blockDownload(out: Decision): Decision {
+    out.verdict = 'block';
+    out.reason = 'download';
+    out.rule = 'software-download';
+    out.clauseRef = this.downloadClause;
+    out.category = null;
+    out.sourceId = null;
+    out.message = this.downloadMessage;
+    return out;
+  }
+
   private compileRestriction(r: SnapshotRestriction): CompiledRestriction {
     const mask = new CategoryMask();
     for (const name of r.categories) {
@@ -281,14 +325,16 @@ export class FilterPolicy {
       else mask.add(id);
     }
     const who = r.scope === 'workgroup' ? 'your workgroup' : r.scope === 'role' ? `the ${r.subject} role` : 'you';
+    const posting = r.kind === 'posting';
     return {
       id: r.id,
       lo: mask.lo,
       hi: mask.hi,
       domains: r.domains.map(normalizeDomain).filter((d) => d.length > 0),
+      writesOnly: posting,
       clauseRef: r.clauseRef,
-      rule: `restriction.${r.scope}`,
-      message: `blocked: restricted for ${who} under ${this.cite(r.clauseRef)}`,
+      rule: `${posting ? 'posting' : 'restriction'}.${r.scope}`,
+      message: posting ? `blocked: posting is restricted for ${who} under ${this.cite(r.clauseRef)}` : `blocked: restricted for ${who} under ${this.cite(r.clauseRef)}`,
       startsMs: r.startsMs,
       endsMs: r.endsMs ?? Infinity,
     };
@@ -358,6 +404,11 @@ function restricted(out: Decision, r: CompiledRestriction, category: string | nu
   out.sourceId = r.id;
   out.message = r.message;
   return out;
+}
+
+/** POST, PUT, PATCH or DELETE (WRITE_METHODS). Methods are case-sensitive (RFC 9110 §9.1), as Squid passes them. */
+export function isWriteMethod(method: string): boolean {
+  return method === 'POST' || method === 'PUT' || method === 'PATCH' || method === 'DELETE';
 }
 
 function active<T extends Window>(list: T[] | undefined, nowMs: number): T | undefined {

@@ -58,17 +58,38 @@ export class EventContext {
 
   /** Where the path ends before its query or fragment; extensions are compared there. */
   pathEnd(): number {
-    if (this.pathEndIndex < 0) {
-      const path = text(this.event.path);
-      let end = path.length;
-      const query = path.indexOf('?');
-      if (query >= 0) end = query;
-      const hash = path.indexOf('#');
-      if (hash >= 0 && hash < end) end = hash;
-      this.pathEndIndex = end;
-    }
+    if (this.pathEndIndex < 0) this.pathEndIndex = pathEndOf(text(this.event.path));
     return this.pathEndIndex;
   }
+}
+
+/** Where a URL path ends before its query or fragment. */
+export function pathEndOf(path: string): number {
+  let end = path.length;
+  const query = path.indexOf('?');
+  if (query >= 0) end = query;
+  const hash = path.indexOf('#');
+  if (hash >= 0 && hash < end) end = hash;
+  return end;
+}
+
+/**
+ * Whether `path`, up to `end`, ends with one of the lower-case `extensions` (case-insensitively).
+ * The one implementation of an `extensions` condition: monitoring rules and the live filter's
+ * software-download block both use it.
+ */
+export function pathHasExtension(path: string, end: number, extensions: readonly string[]): boolean {
+  for (let i = 0; i < extensions.length; i++) {
+    const extension = extensions[i] as string;
+    if (matchesLowerAt(path, end - extension.length, extension)) return true;
+  }
+  return false;
+}
+
+/** The extensions a match condition set names, lower-case: its own and those of its anyOf branches. */
+export function matchExtensions(match: Match): string[] {
+  const all = [...(match.extensions ?? []), ...(match.anyOf ?? []).flatMap((branch) => branch.extensions ?? [])];
+  return [...new Set(all.map((x) => x.toLowerCase()))];
 }
 
 /**
@@ -289,10 +310,5 @@ const pathEndsWith =
   (ctx) => {
     const path = ctx.event.path;
     if (typeof path !== 'string' || path === '') return false;
-    const end = ctx.pathEnd();
-    for (let i = 0; i < extensions.length; i++) {
-      const extension = extensions[i] as string;
-      if (matchesLowerAt(path, end - extension.length, extension)) return true;
-    }
-    return false;
+    return pathHasExtension(path, ctx.pathEnd(), extensions);
   };

@@ -3,6 +3,7 @@ import * as foundation from './2026-11-23-foundation.js';
 import * as monitoring from './2026-11-24-monitoring.js';
 import * as filter from './2026-11-25-filter.js';
 import * as jobs from './2026-11-26-jobs.js';
+import * as filterRestrictionKind from './2026-11-27-filter-restriction-kind.js';
 import * as notifications from './2026-11-27-notifications.js';
 import * as requests from './2026-11-30-requests.js';
 
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-24-monitoring': monitoring,
   '2026-11-25-filter': filter,
   '2026-11-26-jobs': jobs,
+  '2026-11-27-filter-restriction-kind': filterRestrictionKind,
   '2026-11-27-notifications': notifications,
   '2026-11-30-requests': requests,
 };

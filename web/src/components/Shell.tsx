@@ -2,7 +2,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { useFetch } from '../hooks.js';
 import { ROLE_LABELS, isRole } from '../../../src/domain/roles.js';
 import { href, navigate, paths, type Route } from '../router.js';
-import { allowed, useSession } from '../session.js';
+import { allowed, managesFilter, useSession } from '../session.js';
 
 type Section = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'password' | 'notifications' | 'requests' | 'registers' | null;
 type IconName = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'requests' | 'registers';
@@ -92,7 +92,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
   const seesAllFindings = allowed(me, 'monitoring.view', libraryId, 'other');
   const seesOwnFindings = me.personId !== null && allowed(me, 'monitoring.view', libraryId, 'self');
   const canReport = allowed(me, 'monitoring.report', libraryId);
-  const canFilter = allowed(me, 'filter.view', libraryId);
+  const canFilter = managesFilter(me, libraryId);
   const canRegisters = allowed(me, 'register.view', libraryId);
   const mainRef = useRef<HTMLElement>(null);
   const routeKey = JSON.stringify(route);
@@ -115,7 +115,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
       : section === 'audit' && allowed(me, 'audit.view', next) ? paths.audit(next)
       : section === 'findings' ? paths.findings(next)
       : section === 'webReports' && allowed(me, 'monitoring.report', next) ? paths.webReports(next)
-      : section === 'filter' && allowed(me, 'filter.view', next) ? paths.filter(next)
+      : section === 'filter' && managesFilter(me, next) ? paths.filter(next)
       : section === 'password' ? paths.password()
       : section === 'notifications' ? paths.notifications(next)
       : section === 'requests' ? paths.requests(next)

@@ -1,6 +1,6 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
-import { FILTER_TARGETS, GRANT_SCOPES, RESTRICTION_SCOPES, SUSPENSION_KINDS } from '../../../src/domain/filter.js';
-import { ROLES, ROLE_LABELS } from '../../../src/domain/roles.js';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { FILTER_TARGETS, GRANT_SCOPES, POSTING_DEFAULT_CATEGORIES, RESTRICTION_SCOPES, SUSPENSION_KINDS, WRITE_METHODS } from '../../../src/domain/filter.js';
+import { isRole, ROLES, ROLE_LABELS } from '../../../src/domain/roles.js';
 import { api, ApiError } from '../api.js';
 import { Empty, ErrorAlert, Loading } from '../components/Feedback.js';
 import { PageHeader } from '../components/PageHeader.js';
@@ -24,6 +24,9 @@ interface Restriction {
   id: string;
   scope: string;
   subject: string;
+  /** The person's or workgroup's name, resolved by the server. */
+  subject_name: string | null;
+  kind: string;
   categories: string[];
   domains: string[];
   clause_ref: string;
@@ -39,7 +42,10 @@ interface Suspension {
   id: string;
   kind: string;
   subject: string;
+  /** A workstation's host name, or the person's name. */
+  subject_name: string | null;
   person_id: string | null;
+  person_name: string | null;
   clause_ref: string;
   reason: string;
   set_by_label: string;
@@ -53,6 +59,7 @@ interface Grant {
   id: string;
   scope: string;
   subject: string;
+  subject_name: string | null;
   category: string | null;
   domain: string | null;
   reason: string;
@@ -66,6 +73,7 @@ interface Grant {
 interface ExceptionRequest {
   id: string;
   person_id: string | null;
+  person_name: string | null;
   host: string;
   url: string | null;
   category: string | null;
@@ -89,9 +97,9 @@ export function FilterPage({ libraryId }: { libraryId: string }) {
   const { me } = useSession();
   const library = me.libraries.find((l) => l.id === libraryId);
   const { query } = useLocation();
-  const canSuspend = allowed(me, 'filter.suspend', libraryId);
+  const canSuspend = allowed(me, 'filter.suspend', libraryId, undefined, FILTER_TARGETS.suspension);
   const canGrant = allowed(me, 'filter.grant', libraryId);
-  const canView = allowed(me, 'filter.view', libraryId);
+  const canView = allowed(me, 'filter.view', libraryId, undefined, FILTER_TARGETS.socialPosting);
   const tabs: Array<{ id: Tab; label: string }> = [
     ...(canView ? [{ id: 'restrictions' as const, label: 'Restrictions' }] : []),
     ...(canSuspend ? [{ id: 'suspensions' as const, label: 'Suspensions' }] : []),
@@ -110,7 +118,7 @@ export function FilterPage({ libraryId }: { libraryId: string }) {
       </PageHeader>
       <div className="segmented" role="tablist" aria-label="Filter sections">
         {tabs.map((t) => (
-          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={`button button--small ${tab === t.id ? 'button--primary' : 'button--secondary'}`} onClick={() => setQuery({ tab: t.id === tabs[0]!.id ? undefined : t.id, offset: undefined, all: undefined })}>
+          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={`button button--small ${tab === t.id ? 'button--primary' : 'button--secondary'}`} onClick={() => setQuery({ tab: t.id === tabs[0]!.id ? undefined : t.id, offset: undefined, all: undefined, q: undefined })}>
             {t.label}
           </button>
         ))}
@@ -129,8 +137,28 @@ function useListing<T>(libraryId: string, what: string) {
   const { query } = useLocation();
   const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
   const all = query.get('all') === '1';
-  const fetched = useFetch<Page<T>>(`/api/libraries/${encodeURIComponent(libraryId)}/filter/${what}`, { limit: PAGE_SIZE, offset, state: all ? 'all' : 'active' });
-  return { ...fetched, offset, all };
+  const q = query.get('q') ?? '';
+  const fetched = useFetch<Page<T>>(`/api/libraries/${encodeURIComponent(libraryId)}/filter/${what}`, { limit: PAGE_SIZE, offset, state: all ? 'all' : 'active', ...(q ? { search: q } : {}) });
+  return { ...fetched, offset, all, q };
+}
+
+/** A search box kept in the address (q=), so a search survives reloads and paging starts over. */
+function SearchBox({ id, label }: { id: string; label: string }) {
+  const { query } = useLocation();
+  const q = query.get('q') ?? '';
+  const [text, setText] = useState(q);
+  const debounced = useDebounced(text, 300);
+  useEffect(() => {
+    if (debounced.trim() !== q) setQuery({ q: debounced.trim() || undefined, offset: undefined });
+  }, [debounced]);
+  return (
+    <div className="field" role="search">
+      <label htmlFor={id} className="visually-hidden">
+        {label}
+      </label>
+      <input id={id} type="search" placeholder={label} value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />
+    </div>
+  );
 }
 
 function Listing<T>({ title, noun, listing, columns, row }: { title: string; noun: string; listing: ReturnType<typeof useListing<T>>; columns: string[]; row: (item: T) => ReactNode }) {
@@ -140,6 +168,7 @@ function Listing<T>({ title, noun, listing, columns, row }: { title: string; nou
         <h2 id={`${noun}-heading`} className="field--grow">
           {title}
         </h2>
+        <SearchBox id={`${noun}-search`} label={`Search ${noun}`} />
         <label className="nowrap inline-check">
           <input type="checkbox" checked={listing.all} onChange={(e) => setQuery({ all: e.target.checked ? '1' : undefined, offset: undefined })} /> Include ended ones
         </label>
@@ -148,7 +177,7 @@ function Listing<T>({ title, noun, listing, columns, row }: { title: string; nou
       {!listing.data && listing.loading ? <Loading /> : null}
       {listing.data &&
         (listing.data.items.length === 0 ? (
-          <Empty title={`No ${noun}`} />
+          <Empty title={listing.q ? `No ${noun} match “${listing.q}”` : `No ${noun}`} />
         ) : (
           <div className="table-wrap">
             <table className="table table--dense">
@@ -319,8 +348,12 @@ function Restrictions({ libraryId }: { libraryId: string }) {
   const workgroups = useFetch<{ items: Workgroup[] }>(`/api/libraries/${encodeURIComponent(libraryId)}/workgroups`, { limit: 500, offset: 0 });
   const led = workgroups.data?.items.filter((w) => w.associate_director_id === me.personId) ?? [];
   const restrictsAnyone = allowed(me, 'filter.restrict', libraryId, 'other');
-  const mayRestrict = restrictsAnyone || led.length > 0;
-  const [scope, setScope] = useState<string>('workgroup');
+  // A supervisor whose library's policy names them (Metropolitan SH 620.4 §1.5) limits their reports' posting only.
+  const limitsPosting = allowed(me, 'filter.restrict', libraryId, 'report', FILTER_TARGETS.socialPosting);
+  const restrictsAccess = restrictsAnyone || led.length > 0;
+  const mayRestrict = restrictsAccess || limitsPosting;
+  const [kind, setKind] = useState<string>(restrictsAccess ? 'access' : 'posting');
+  const [scope, setScope] = useState<string>(restrictsAccess ? 'workgroup' : 'person');
   const [subject, setSubject] = useState('');
   const [categories, setCategories] = useState('');
   const [domains, setDomains] = useState('');
@@ -337,16 +370,22 @@ function Restrictions({ libraryId }: { libraryId: string }) {
           title="Restrict access"
           submitLabel="Restrict"
           onSubmit={async () => {
-            await api.post(`${base}/restrictions`, { scope, subject, categories: list(categories), domains: list(domains), reason, ...(clauseRef ? { clauseRef } : {}), ...(isoOf(expires) ? { expiresAt: isoOf(expires) } : {}) });
+            await api.post(`${base}/restrictions`, { scope, kind, subject, categories: list(categories), domains: list(domains), reason, ...(clauseRef ? { clauseRef } : {}), ...(isoOf(expires) ? { expiresAt: isoOf(expires) } : {}) });
             setReason('');
             listing.reload();
           }}
         >
           {(fieldError) => (
             <div className="filter-form">
+              <Field id="r-kind" label="Restrict" hint={kind === 'posting' ? `${WRITE_METHODS.join(', ')} only; over HTTPS this needs SSL-bump on the proxy` : undefined}>
+                <select id="r-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+                  {restrictsAccess && <option value="access">All access</option>}
+                  <option value="posting">Posting only (reading stays open)</option>
+                </select>
+              </Field>
               <Field id="r-scope" label="For">
                 <select id="r-scope" value={scope} onChange={(e) => { setScope(e.target.value); setSubject(''); }}>
-                  {RESTRICTION_SCOPES.filter((s) => restrictsAnyone || s !== 'role').map((s) => (
+                  {RESTRICTION_SCOPES.filter((s) => (restrictsAnyone || s !== 'role') && (restrictsAccess || s === 'person')).map((s) => (
                     <option key={s} value={s}>
                       {s === 'workgroup' ? 'A workgroup' : s === 'role' ? 'Everyone with a role' : 'A person'}
                     </option>
@@ -376,14 +415,14 @@ function Restrictions({ libraryId }: { libraryId: string }) {
                   <PersonPicker libraryId={libraryId} id="r-subject" onPick={setSubject} />
                 )}
               </Field>
-              <Field id="r-categories" label="Categories" hint="e.g. socialnetworks, chat" error={fieldError('categories')}>
+              <Field id="r-categories" label="Categories" hint={kind === 'posting' ? `empty: ${POSTING_DEFAULT_CATEGORIES.join(', ')}` : 'e.g. socialnetworks, chat'} error={fieldError('categories')}>
                 <input id="r-categories" value={categories} onChange={(e) => setCategories(e.target.value)} />
               </Field>
               <Field id="r-domains" label="Domains" hint="subdomains included" error={fieldError('domains')}>
                 <input id="r-domains" value={domains} onChange={(e) => setDomains(e.target.value)} />
               </Field>
               <Field id="r-clause" label="Under clause" error={fieldError('clauseRef')}>
-                <ClauseSelect libraryId={libraryId} id="r-clause" value={clauseRef} onChange={setClauseRef} target={FILTER_TARGETS.workgroupRestriction} />
+                <ClauseSelect libraryId={libraryId} id="r-clause" value={clauseRef} onChange={setClauseRef} target={kind === 'posting' ? FILTER_TARGETS.socialPosting : FILTER_TARGETS.workgroupRestriction} />
               </Field>
               <Field id="r-expires" label="Until" hint="empty: until lifted" error={fieldError('expiresAt')}>
                 <input id="r-expires" type="datetime-local" value={expires} onChange={(e) => setExpires(e.target.value)} />
@@ -402,10 +441,11 @@ function Restrictions({ libraryId }: { libraryId: string }) {
         columns={['For', 'Blocked', 'Clause', 'Why', 'Set by', 'Until', '']}
         row={(r) => (
           <tr key={r.id}>
+            <td>{r.scope === 'role' ? `Role: ${isRole(r.subject) ? ROLE_LABELS[r.subject] : r.subject}` : (r.subject_name ?? workgroupName.get(r.subject) ?? r.subject)}</td>
             <td>
-              {r.scope === 'workgroup' ? (workgroupName.get(r.subject) ?? r.subject) : r.scope === 'role' ? `role: ${r.subject}` : <span title={r.subject}>a person</span>}
+              {r.kind === 'posting' && <span className="muted">posting to </span>}
+              {[...r.categories, ...r.domains].join(', ')}
             </td>
-            <td>{[...r.categories, ...r.domains].join(', ')}</td>
             <td>
               <code>{r.clause_ref}</code>
             </td>
@@ -477,7 +517,8 @@ function Suspensions({ libraryId }: { libraryId: string }) {
         row={(s) => (
           <tr key={s.id}>
             <td>
-              {s.kind}: {s.kind === 'person' ? <span title={s.subject}>a person</span> : s.subject}
+              {s.kind === 'person' ? `person: ${s.subject_name ?? s.subject}` : `${s.kind}: ${s.kind === 'workstation' ? (s.subject_name ?? s.subject) : s.subject}`}
+              {s.kind !== 'person' && s.person_name && <span className="muted small"> ({s.person_name})</span>}
             </td>
             <td>
               <code>{s.clause_ref}</code>
@@ -568,7 +609,7 @@ function Grants({ libraryId }: { libraryId: string }) {
         columns={['For', 'Allows', 'Why', 'Set by', 'Until', '']}
         row={(g) => (
           <tr key={g.id}>
-            <td>{g.scope === 'workgroup' ? (workgroups.data?.items.find((w) => w.id === g.subject)?.name ?? g.subject) : <span title={g.subject}>a person</span>}</td>
+            <td>{g.subject_name ?? g.subject}</td>
             <td>{g.domain ?? `category ${g.category}`}</td>
             <td className="detail">{g.reason}</td>
             <td>
@@ -589,7 +630,8 @@ function Requests({ libraryId, canGrant }: { libraryId: string; canGrant: boolea
   const base = `/api/libraries/${encodeURIComponent(libraryId)}/filter`;
   const { query } = useLocation();
   const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
-  const requests = useFetch<Page<ExceptionRequest>>(`${base}/exception-requests`, { limit: PAGE_SIZE, offset });
+  const q = query.get('q') ?? '';
+  const requests = useFetch<Page<ExceptionRequest>>(`${base}/exception-requests`, { limit: PAGE_SIZE, offset, ...(q ? { search: q } : {}) });
   const [error, setError] = useState<unknown>();
   const grant = async (r: ExceptionRequest) => {
     setError(undefined);
@@ -603,19 +645,23 @@ function Requests({ libraryId, canGrant }: { libraryId: string; canGrant: boolea
   return (
     <section className="card card--flush" aria-labelledby="requests-heading" aria-busy={requests.loading}>
       <div className="filters">
-        <h2 id="requests-heading">{canGrant ? 'Exception requests' : 'My exception requests'}</h2>
+        <h2 id="requests-heading" className="field--grow">
+          {canGrant ? 'Exception requests' : 'My exception requests'}
+        </h2>
+        <SearchBox id="requests-search" label="Search requests" />
       </div>
       {error ? <ErrorAlert error={error} /> : null}
       {requests.error ? <ErrorAlert error={requests.error} /> : null}
       {!requests.data && requests.loading ? <Loading /> : null}
       {requests.data &&
         (requests.data.items.length === 0 ? (
-          <Empty title="No exception requests">Requests are made from the block page.</Empty>
+          <Empty title={q ? `No exception requests match “${q}”` : 'No exception requests'}>Requests are made from the block page.</Empty>
         ) : (
           <div className="table-wrap">
             <table className="table table--dense">
               <thead>
                 <tr>
+                  {canGrant && <th scope="col">Who</th>}
                   <th scope="col">Site</th>
                   <th scope="col">Blocked under</th>
                   <th scope="col">Why it is needed</th>
@@ -627,6 +673,7 @@ function Requests({ libraryId, canGrant }: { libraryId: string; canGrant: boolea
               <tbody>
                 {requests.data.items.map((r) => (
                   <tr key={r.id}>
+                    {canGrant && <td>{r.person_name ?? <span className="muted">—</span>}</td>}
                     <td>
                       {r.host}
                       {r.category && <span className="muted small"> ({r.category})</span>}

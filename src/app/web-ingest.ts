@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { getDomain } from 'tldts';
+import { GrantIndex, type GrantSpan } from '../engine/grants.js';
 import type { Pack } from '../domain/pack.js';
 import type { ClassifiedEvent } from '../domain/web-event.js';
 import { WEB_CATEGORIES } from '../domain/web-rules.js';
@@ -42,8 +43,26 @@ export async function prepareMonitoring(store: Store, pack: Pack, options: { cat
   for (const dir of options.categoriesDirs ?? []) await loadCategoryDirectory(dir, index);
   const calendar = new WorkCalendar(pack.library.timezone, pack.library.workHours);
   const rules = compileRules(pack.rules ?? [], { categoryId: (name) => (index.categoryIdOf(name) >= 0 ? name : undefined) });
-  const evaluator = new RuleEvaluator(rules, calendar, (name) => (index.categoryIdOf(name) >= 0 ? name : undefined));
+  // What an approved request or exception granted is not a violation (loaded once per setup; live
+  // sources prepare again periodically, so new grants apply from then on).
+  const grants = await loadGrantIndex(store, libraryId);
+  const evaluator = new RuleEvaluator(rules, calendar, (name) => (index.categoryIdOf(name) >= 0 ? name : undefined), grants.size > 0 ? { exempt: (e) => grants.covers(e.personId, e.host, e.categories, e.timeMs) } : {});
   return { libraryId, privacy: pack.library.monitoring?.privacy ?? 'full', index, attribution: await loadAttribution(store, libraryId), evaluator, sink: createEventSink(store.raw) };
+}
+
+/** The library's grants (filter exceptions and approved requests), workgroup grants spread to their members. */
+export async function loadGrantIndex(store: Store, libraryId: string): Promise<GrantIndex> {
+  const [rows, people] = await Promise.all([
+    store.db.selectFrom('filter_grants').select(['scope', 'subject', 'domain', 'category', 'starts_at', 'expires_at', 'revoked_at']).where('library_id', '=', libraryId).execute(),
+    store.db.selectFrom('people').select(['id', 'workgroup_id']).where('library_id', '=', libraryId).execute(),
+  ]);
+  const spans: GrantSpan[] = [];
+  for (const g of rows) {
+    const endsMs = Math.min(Date.parse(g.expires_at), g.revoked_at ? Date.parse(g.revoked_at) : Number.POSITIVE_INFINITY);
+    const personIds = g.scope === 'person' ? [g.subject] : people.filter((p) => p.workgroup_id === g.subject).map((p) => p.id);
+    for (const personId of personIds) spans.push({ personId, domain: g.domain, category: g.category, startsMs: Date.parse(g.starts_at), endsMs });
+  }
+  return new GrantIndex(spans);
 }
 
 export async function loadAttribution(store: Store, libraryId: string): Promise<Attribution> {

@@ -2,7 +2,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { parse } from 'csv-parse/sync';
+import { Readable } from 'node:stream';
 import { requestUpkeep } from '../../src/app/requests.js';
+import { ingestStream, prepareMonitoring } from '../../src/app/web-ingest.js';
+import { squidLine } from '../support/squid-lines.js';
 import { createMailer } from '../../src/sources/mailer.js';
 import { DIALECTS } from '../support/databases.js';
 import { Client, createApp, createWorld, signedIn, type World } from '../support/fixtures.js';
@@ -193,6 +196,29 @@ for (const { dialect, skip } of DIALECTS) {
       const lapse = await requestUpkeep(world.store, { mailer: null, publicUrl: '' }, 'oak-park', 'America/Chicago', new Date(now + 366 * 86_400_000));
       assert.ok(lapse.expired >= 1);
       assert.equal((await world.store.db.selectFrom('requests').select('state').where('id', '=', id).executeTakeFirstOrThrow()).state, 'expired');
+    });
+
+    test('a download covered by an approved request is not a finding; an unapproved one is', async () => {
+      const staff = await as('oak-park', 'staff');
+      const supervisor = await as('oak-park', 'supervisor');
+      const it = await as('oak-park', 'it_admin');
+      const { id } = await submit(staff, software({ software: 'Firefox ESR', downloadDomain: 'ftp.firefox-esr.example.org' }));
+      await act(supervisor, id, 'approve');
+      assert.equal((await act(it, id, 'approve')).json<{ state: string }>().state, 'approved');
+      const proxy = await world.store.db.selectFrom('accounts').innerJoin('users', 'users.person_id', 'accounts.person_id').select(['accounts.identifier', 'accounts.person_id']).where('users.username', '=', world.login('oak-park', 'staff').username).where('accounts.kind', '=', 'proxy').executeTakeFirstOrThrow();
+      const pack = world.packs.find((p) => p.library.id === 'oak-park')!;
+      const t0 = Date.now() + 60_000;
+      const log = [
+        squidLine({ timeMs: t0, user: proxy.identifier, url: 'http://cdn.ftp.firefox-esr.example.org/releases/firefox-setup.exe', bytes: 60_000_000, mime: 'application/x-msdownload' }),
+        squidLine({ timeMs: t0 + 1000, user: proxy.identifier, url: 'http://freeware-hub.example.net/tools/cleaner.exe', bytes: 3_000_000, mime: 'application/x-msdownload' }),
+      ].join('\n');
+      const setup = await prepareMonitoring(world.store, pack, {});
+      await ingestStream(world.store, setup, { key: `grant-test-${dialect}`, kind: 'upload', label: 'grant test' }, async () => ({ stream: Readable.from([Buffer.from(`${log}\n`)]), skip: 0 }));
+      const findings = await world.store.db.selectFrom('findings').select(['id', 'evidence_json']).where('library_id', '=', 'oak-park').where('rule_id', '=', 'web.download.software').where('person_id', '=', proxy.person_id).execute();
+      assert.equal(findings.length, 1, 'only the unapproved download is a finding');
+      const evidence = await world.store.db.selectFrom('web_events').select('host').where('library_id', '=', 'oak-park').where('person_id', '=', proxy.person_id).execute();
+      assert.deepEqual(evidence.map((e) => e.host).sort(), ['cdn.ftp.firefox-esr.example.org', 'freeware-hub.example.net'], 'both downloads are still recorded');
+      assert.equal(setup.evaluator.stats.exempt, 1);
     });
 
     test('approved personal devices come out as a MAC allowlist for the network', async () => {

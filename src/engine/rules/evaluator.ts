@@ -22,6 +22,8 @@ import type { WorkCalendar } from './work-calendar.js';
 export interface EvaluatorOptions {
   /** How far behind the latest event time an event may arrive and still count. Default: 5 minutes. */
   maxLatenessMs?: number;
+  /** Events that are authorized (an approved grant covers them): no rule counts them. */
+  exempt?: (event: ClassifiedEvent) => boolean;
 }
 
 export interface EvaluatorStats {
@@ -30,6 +32,8 @@ export interface EvaluatorStats {
   untimed: number;
   /** Rule matches ignored because their window had already closed. */
   late: number;
+  /** Events no rule counted because a grant authorized them. */
+  exempt: number;
   /** Subjects currently holding state. */
   subjects: number;
 }
@@ -70,7 +74,8 @@ export class RuleEvaluator {
   private sequence = 0;
   private watermark = Number.NEGATIVE_INFINITY;
   private nextSweep = Number.NEGATIVE_INFINITY;
-  private readonly counters = { events: 0, untimed: 0, late: 0 };
+  private readonly counters = { events: 0, untimed: 0, late: 0, exempt: 0 };
+  private readonly exempt: ((event: ClassifiedEvent) => boolean) | undefined;
 
   constructor(rules: CompiledRules, calendar: WorkCalendar, categoryId: CategoryIdOf, options: EvaluatorOptions = {}) {
     if (rules.usesWorkHours && !calendar.hasWorkHours) {
@@ -81,6 +86,7 @@ export class RuleEvaluator {
     this.calendar = calendar;
     this.categoryId = categoryId;
     this.maxLatenessMs = Math.max(0, options.maxLatenessMs ?? 5 * 60_000);
+    this.exempt = options.exempt;
     this.ctx = new EventContext(calendar);
     this.checkedAt = new Float64Array(rules.rules.length).fill(-1);
   }
@@ -100,6 +106,10 @@ export class RuleEvaluator {
     if (time > this.watermark) {
       this.watermark = time;
       if (time >= this.nextSweep) this.sweep();
+    }
+    if (this.exempt !== undefined && this.exempt(event)) {
+      this.counters.exempt++;
+      return NO_CHANGES;
     }
     const ctx = this.ctx;
     ctx.reset(event);

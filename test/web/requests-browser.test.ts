@@ -6,6 +6,9 @@ import type { Browser } from 'playwright-core';
 import { OUTPUT, serveAndLaunch, signIn, withPage } from '../support/browser.js';
 import { DIALECTS } from '../support/databases.js';
 import { createWorld, type World } from '../support/fixtures.js';
+import { squidLine } from '../support/squid-lines.js';
+import { ingestStream, prepareMonitoring } from '../../src/app/web-ingest.js';
+import { Readable } from 'node:stream';
 
 /**
  * Requests in the built web app: a staff member asks to install software, the supervisor and then IT
@@ -74,6 +77,27 @@ for (const { dialect, skip } of DIALECTS) {
         await row.getByText(staff.name).waitFor();
         await row.getByText('download.zotero.example.org').waitFor();
         await page.screenshot({ path: path.join(OUTPUT, `requests-${dialect}-register.png`), fullPage: true });
+      });
+      // The approved download is authorized; a different, unapproved download is a finding.
+      const proxy = await world!.store.db.selectFrom('accounts').innerJoin('users', 'users.person_id', 'accounts.person_id').select(['accounts.identifier']).where('users.username', '=', staff.username).where('accounts.kind', '=', 'proxy').executeTakeFirstOrThrow();
+      // After the approval: a download before it would not be covered.
+      const t0 = Date.now() + 5_000;
+      const log = [
+        squidLine({ timeMs: t0, user: proxy.identifier, url: 'http://download.zotero.example.org/client/Zotero-7.0_setup.exe', bytes: 50_000_000, mime: 'application/x-msdownload' }),
+        squidLine({ timeMs: t0 + 1000, user: proxy.identifier, url: 'http://freeware-hub.example.net/tools/cleaner.exe', bytes: 3_000_000, mime: 'application/x-msdownload' }),
+      ].join('\n');
+      const setup = await prepareMonitoring(world!.store, world!.packs[0]!, {});
+      await ingestStream(world!.store, setup, { key: `requests-browser-${dialect}`, kind: 'upload', label: 'test' }, async () => ({ stream: Readable.from([Buffer.from(`${log}\n`)]), skip: 0 }));
+      await withPage(browser!, `requests-${dialect}-findings`, async (page) => {
+        await signIn(page, baseUrl, it.username);
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Findings' }).click();
+        const rows = page.locator('tr[data-rule="web.download.software"]');
+        await rows.first().waitFor();
+        assert.equal(await rows.count(), 1, 'one finding: the unapproved download');
+        await rows.first().getByText(staff.name).waitFor();
+        await rows.first().click();
+        await page.getByText('freeware-hub.example.net').first().waitFor();
+        assert.equal(await page.getByText('download.zotero.example.org').count(), 0);
       });
       // The staff member has no register link.
       await withPage(browser!, `requests-${dialect}-staff-nav`, async (page) => {

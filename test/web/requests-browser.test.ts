@@ -96,6 +96,8 @@ for (const { dialect, skip } of DIALECTS) {
         assert.equal(await rows.count(), 1, 'one finding: the unapproved download');
         await rows.first().getByText(staff.name).waitFor();
         await rows.first().click();
+        await page.getByLabel('Reason').fill('Checking the software register against downloads');
+        await page.getByRole('button', { name: 'Open finding' }).click();
         await page.getByText('freeware-hub.example.net').first().waitFor();
         assert.equal(await page.getByText('download.zotero.example.org').count(), 0);
       });

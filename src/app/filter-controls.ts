@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Relation } from '../domain/authz.js';
-import { invalid, notFound, StewardError, type ErrorDetail } from '../domain/errors.js';
+import { conflict, invalid, notFound, StewardError, type ErrorDetail } from '../domain/errors.js';
+import { deliverSoon, queueNotification, type Mail } from './notify.js';
 import { FILTER_TARGETS, POSTING_DEFAULT_CATEGORIES, type GrantScope, type RestrictionKind, type RestrictionScope, type SuspensionKind } from '../domain/filter.js';
 import { isRole } from '../domain/roles.js';
 import { normalizeDomain } from '../engine/filter/policy.js';
@@ -267,6 +268,22 @@ export async function requestException(store: Store, libraryId: string, input: E
     await appendAudit(trx, store.dialect, { libraryId, actorUserId: requester.userId, actorLabel: requester.label, action: 'exception.request', targetType: 'exception_request', targetId: id, ...(requester.personId ? { subjectPersonId: requester.personId } : {}), detail: { host, category: input.category ?? null, clauseRef: input.clauseRef ?? null } }, now);
   });
   return id;
+}
+
+/** Declines an open exception request, with the reason, and tells the person who asked. */
+export async function declineException(store: Store, mail: Mail, libraryId: string, id: string, reasonText: string, actor: FilterActor, now = new Date()): Promise<void> {
+  const problems: ErrorDetail[] = [];
+  const reason = requireReason(reasonText, problems);
+  if (problems.length > 0) throw invalid('Say why the exception is declined', problems);
+  await store.db.transaction().execute(async (trx) => {
+    const row = await getExceptionRequest(trx, libraryId, id);
+    if (!row) throw notFound('exception request');
+    if (row.status !== 'open') throw conflict(`This exception request is already ${row.status}`);
+    await trx.updateTable('exception_requests').set({ status: 'declined', decided_at: nowIso(now), decided_by_label: actor.label }).where('library_id', '=', libraryId).where('id', '=', id).execute();
+    await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: 'exception.decline', targetType: 'exception_request', targetId: id, reason, ...(row.person_id ? { subjectPersonId: row.person_id } : {}), detail: { host: row.host } }, now);
+    if (row.person_id) await queueNotification(trx, mail, { libraryId, personId: row.person_id, kind: 'exception.declined', subject: `Your exception request for ${row.host} was declined`, body: `Reason: ${reason}`, link: `/libraries/${libraryId}/filter?tab=requests` }, now);
+  });
+  deliverSoon(store, mail);
 }
 
 /**

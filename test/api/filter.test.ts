@@ -311,5 +311,21 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(after.status, 'granted');
       assert.equal(after.grant_id, grant.json().id);
     });
+
+    test('the director declines an exception request with a reason; the person is told; a decided request cannot be declined again', async () => {
+      const staff = await client('liverpool', 'staff');
+      const res = await staff.request('POST', '/api/libraries/liverpool/filter/exception-requests', { url: 'http://poker.example/', category: 'gambling', justification: 'Want to play at lunch' });
+      const id = res.json().id as string;
+      assert.equal((await staff.request('POST', `/api/libraries/liverpool/filter/exception-requests/${id}/decline`, { reason: 'Not for work' })).statusCode, 403);
+      const director = await client('liverpool', 'director');
+      assert.equal((await director.request('POST', `/api/libraries/liverpool/filter/exception-requests/${id}/decline`, { reason: '' })).statusCode, 400);
+      assert.equal((await director.request('POST', `/api/libraries/liverpool/filter/exception-requests/${id}/decline`, { reason: 'Gambling is never a work need' })).statusCode, 204);
+      assert.equal((await director.request('POST', `/api/libraries/liverpool/filter/exception-requests/${id}/decline`, { reason: 'Gambling is never a work need' })).statusCode, 409);
+      const mine = (await staff.request('GET', '/api/libraries/liverpool/filter/exception-requests?status=declined')).json();
+      assert.deepEqual(mine.items.map((i: { id: string }) => i.id), [id]);
+      const note = (await staff.request('GET', '/api/libraries/liverpool/notifications?search=poker.example')).json();
+      assert.match(note.items[0].body, /Gambling is never a work need/);
+      assert.equal((await audits('exception.decline')).length, 1);
+    });
   });
 }

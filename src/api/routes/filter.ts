@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { can, librariesOf, rolesIn } from '../../domain/authz.js';
 import { forbidden, notFound, unauthenticated } from '../../domain/errors.js';
 import { FILTER_TARGETS, FilterSnapshotSchema, GRANT_SCOPES, RESTRICTION_KINDS, RESTRICTION_SCOPES, SUSPENSION_KINDS, type RestrictionKind, type RestrictionScope } from '../../domain/filter.js';
-import { endFilterRecord, helperTokenHash, policyRoles, requestException, restrictionRelation, restrictionTarget, setGrant, setRestriction, setSuspension, type FilterActor } from '../../app/filter-controls.js';
+import { declineException, endFilterRecord, helperTokenHash, policyRoles, requestException, restrictionRelation, restrictionTarget, setGrant, setRestriction, setSuspension, type FilterActor } from '../../app/filter-controls.js';
 import { buildFilterSnapshot, snapshotDigest } from '../../app/filter-snapshot.js';
 import { appendAudit } from '../../store/audit-log.js';
 import { getRestriction, helperTokenLibrary, libraryClauses, listExceptionRequests, listGrants, listRestrictions, listSuspensions, policyRolesOf, reportsOf, workgroupsLedBy } from '../../store/filter.js';
@@ -216,6 +216,15 @@ export const filterRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
     const everyone = can(actor, 'exception.view', { libraryId, relation: 'other' });
     const { status, search, limit, offset } = request.query;
     return { ...(await listExceptionRequests(ctx.store.db, { libraryId, ...(everyone ? {} : { userId: actor.userId }), ...(status ? { status } : {}), ...(search ? { search } : {}), limit, offset })), limit, offset };
+  });
+
+  app.post(`${base}/exception-requests/:id/decline`, {
+    schema: { tags: ['filter'], summary: 'Decline an open exception request, with the reason; the person is told', params: IdParams, body: Type.Object({ reason: Reason }, { additionalProperties: false }), response: { 204: Type.Null() } },
+  }, async (request, reply) => {
+    const { libraryId, id } = request.params;
+    authorize(request, 'filter.grant', libraryId);
+    await declineException(ctx.store, ctx.mail, libraryId, id, request.body.reason, actorOf(request, libraryId));
+    return reply.status(204).send(null);
   });
 
   app.post(`${base}/exception-requests`, {

@@ -689,6 +689,7 @@ function Requests({ libraryId, canGrant }: { libraryId: string; canGrant: boolea
                             Grant {r.host} for 30 days
                           </button>
                         )}
+                        {r.status === 'open' && <EndButton path={`${base}/exception-requests/${r.id}/decline`} label="Decline" onDone={requests.reload} />}
                       </td>
                     )}
                   </tr>

@@ -11,6 +11,8 @@ export const Page = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
 
 export const LibraryParams = Type.Object({ libraryId: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]*$' }) });
+/** A library and one record in it. */
+export const IdParams = Type.Object({ libraryId: LibraryParams.properties.libraryId, id: Type.String({ maxLength: 64 }) });
 
 export const ProblemSchema = Type.Object(
   {

@@ -24,6 +24,10 @@ import { monitoringRoutes } from './routes/monitoring.js';
 import { squidIngestRoutes } from './routes/squid-ingest.js';
 import { filterRoutes } from './routes/filter.js';
 import { blockPageRoutes } from './routes/block-page.js';
+import type { ApiContext } from './context.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { requestRoutes } from './routes/requests.js';
+import { createMailer, type Mailer } from '../sources/mailer.js';
 
 export interface ServerOptions {
   store: Store;
@@ -31,6 +35,8 @@ export interface ServerOptions {
   /** The built web app; served at / when present. */
   webDir?: string;
   logger?: boolean;
+  /** Outgoing mail; built from the configuration when not given (tests pass their own SMTP server's). */
+  mailer?: Mailer | null;
 }
 
 export const DEFAULT_WEB_DIR = path.join(REPO_ROOT, 'dist', 'web');
@@ -78,7 +84,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.header('referrer-policy', 'same-origin');
   });
 
-  const ctx = { store, config };
+  const ownMailer = options.mailer === undefined;
+  const mailer = ownMailer ? createMailer(config.smtpUrl, config.mailFrom) : (options.mailer ?? null);
+  if (ownMailer && mailer) app.addHook('onClose', async () => mailer.close());
+  const ctx: ApiContext = { store, config, mail: { mailer, publicUrl: config.publicUrl } };
   await app.register(healthRoutes(ctx));
   await app.register(sessionRoutes(ctx));
   await app.register(policyRoutes(ctx));
@@ -89,6 +98,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(squidIngestRoutes(ctx));
   await app.register(filterRoutes(ctx));
   await app.register(blockPageRoutes(ctx));
+  await app.register(notificationRoutes(ctx));
+  await app.register(requestRoutes(ctx));
 
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   if (existsSync(path.join(webDir, 'index.html'))) {

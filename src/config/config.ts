@@ -18,6 +18,12 @@ export interface Config {
   secureCookies: boolean;
   sessionHours: number;
   logLevel: string;
+  /** smtp:// or smtps:// URL of the mail server; without it notices stay in the app only. */
+  smtpUrl: string | undefined;
+  /** The From address of Steward's mail. */
+  mailFrom: string;
+  /** The address people use to reach this server, for links in mail. */
+  publicUrl: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -30,6 +36,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL: expected a postgres:// URL (leave it unset for the embedded SQLite database)');
   const cookieSecret = env.STEWARD_COOKIE_SECRET ?? randomBytes(32).toString('hex');
   if (cookieSecret.length < 32) problems.push('STEWARD_COOKIE_SECRET: expected at least 32 characters');
+  const smtpUrl = env.STEWARD_SMTP_URL?.trim() || undefined;
+  if (smtpUrl && !/^smtps?:\/\/[^/]+/.test(smtpUrl)) problems.push('STEWARD_SMTP_URL: expected smtp://host:port or smtps://user:password@host:port');
+  const publicUrl = env.STEWARD_PUBLIC_URL?.trim() || undefined;
+  if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) problems.push('STEWARD_PUBLIC_URL: expected an http:// or https:// address');
   if (problems.length > 0) {
     throw new StewardError('config_invalid', `Steward's configuration has ${problems.length} problem(s)`, problems.map((message) => ({ message })));
   }
@@ -42,5 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: env.STEWARD_INSECURE_COOKIES !== '1',
     sessionHours,
     logLevel: env.LOG_LEVEL ?? 'info',
+    smtpUrl,
+    mailFrom: env.STEWARD_MAIL_FROM?.trim() || 'Steward <steward@localhost>',
+    publicUrl: (publicUrl ?? `http://${env.HOST ?? '127.0.0.1'}:${port}`).replace(/\/+$/, ''),
   };
 }

@@ -31,7 +31,13 @@ export type Action =
   | 'filter.grant'
   | 'filter.snapshot'
   | 'exception.request'
-  | 'exception.view';
+  | 'exception.view'
+  | 'notification.read'
+  | 'request.submit'
+  | 'request.view'
+  | 'request.revoke'
+  | 'register.view'
+  | 'delegation.manage';
 
 /** How the actor stands to the person a request is about. */
 export type Relation =
@@ -116,6 +122,20 @@ export const RULES: readonly Rule[] = [
   { roles: ['supervisor'], actions: ['filter.restrict'], when: ['report'], namedByPolicy: true },
   // Anyone who meets the block page may ask for an exception, and see their own requests.
   { roles: 'any', actions: ['exception.request', 'exception.view'], when: ['self'] },
+  // Requests (Liverpool, Oak Park, Orland Park, MLS): everyone asks for themselves. The requester's
+  // supervisors and associate director follow their people's requests; the director, IT, HR and
+  // auditors see every request and the registers built from them. Who decides a step is not a role
+  // question: the request workflow names the approvers (src/engine/requests/approvers.ts). Only the
+  // director and IT revoke what was granted. Approvers delegate their own queue while away; the
+  // director may set a delegation for anyone.
+  { roles: 'any', actions: ['request.submit', 'request.view', 'delegation.manage'], when: ['self'] },
+  { roles: ['supervisor', 'associate_director'], actions: ['request.view'], when: ['report'] },
+  { roles: ['associate_director'], actions: ['request.view'], when: ['workgroup'] },
+  { roles: ['director', 'it_admin', 'hr', 'auditor'], actions: ['request.view', 'register.view'] },
+  { roles: ['director', 'it_admin'], actions: ['request.revoke'] },
+  { roles: ['director'], actions: ['delegation.manage'] },
+  // Everyone reads what Steward told them, and nobody else does.
+  { roles: 'any', actions: ['notification.read'], when: ['self'] },
 ];
 
 export function rolesIn(actor: Actor, libraryId: string): Role[] {

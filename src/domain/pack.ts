@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { CLAUSE_KINDS, CONTROL_TYPES } from './controls.js';
 import { ROLES } from './roles.js';
+import { RequestTypeSchema } from './requests.js';
 import { WebRuleSchema } from './web-rules.js';
 
 /**
@@ -127,6 +128,8 @@ export const PackSchema = Type.Object(
     documents: Type.Array(DocumentSchema, { minItems: 1 }),
     /** Web-monitoring rules: every `web.` rule a current clause's detect control names is defined here. */
     rules: Type.Optional(Type.Array(WebRuleSchema)),
+    /** Request types: every request an `approve` control of a current clause names is defined here. */
+    requests: Type.Optional(Type.Array(RequestTypeSchema)),
   },
   { additionalProperties: false },
 );

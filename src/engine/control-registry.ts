@@ -33,6 +33,9 @@ export const IMPLEMENTED_CONTROLS: readonly ControlImplementation[] = [
   // supervisor's limit or stop on a Representative (Metropolitan SH 620.4 §1.5).
   { type: 'restrict', key: 'software-download', implementedBy: 'src/engine/filter/policy.ts' },
   { type: 'restrict', key: 'social-posting', implementedBy: 'src/engine/filter/policy.ts' },
+  // Requests: every request type a pack declares is filed, routed through its approval chain and
+  // kept on its register (the pack parser refuses an approve control naming an undeclared type).
+  { type: 'approve', key: '*', implementedBy: 'src/app/requests.ts' },
 ];
 
 /** The key a control is matched on: the rule, target, request or course it names. */

@@ -121,6 +121,42 @@ function semanticProblems(pack: Pack): Problem[] {
     });
   });
   problems.push(...ruleProblemsOf(pack));
+  problems.push(...requestProblemsOf(pack));
+  return problems;
+}
+
+/** The requests section: types that cite current clauses and have workable fields, and a type for every approve control. */
+function requestProblemsOf(pack: Pack): Problem[] {
+  const problems: Problem[] = [];
+  const currentRefs = new Set(pack.documents.flatMap((doc) => currentVersion(doc).clauses.map((clause) => clause.ref)));
+  const typeIds = new Set<string>();
+  (pack.requests ?? []).forEach((type, t) => {
+    const base = `/requests/${t}`;
+    if (typeIds.has(type.id)) problems.push({ path: `${base}/id`, message: `request type id "${type.id}" is used twice` });
+    typeIds.add(type.id);
+    type.clauses.forEach((ref, c) => {
+      if (!currentRefs.has(ref)) problems.push({ path: `${base}/clauses/${c}`, message: `expected the ref of a clause in a current version, got "${ref}"` });
+    });
+    const names = new Set<string>();
+    type.fields.forEach((field, f) => {
+      if (names.has(field.name)) problems.push({ path: `${base}/fields/${f}/name`, message: `field "${field.name}" is used twice` });
+      names.add(field.name);
+      if (field.type === 'choice' && !field.choices) problems.push({ path: `${base}/fields/${f}`, message: 'expected "choices" for a choice field' });
+      if (field.type !== 'choice' && field.choices) problems.push({ path: `${base}/fields/${f}/choices`, message: 'choices only apply to a choice field' });
+      if (field.min !== undefined && field.max !== undefined && field.min > field.max) problems.push({ path: `${base}/fields/${f}`, message: `expected min ${field.min} to be at most max ${field.max}` });
+    });
+  });
+  pack.documents.forEach((doc, d) => {
+    const current = currentVersion(doc);
+    const v = doc.versions.indexOf(current);
+    current.clauses.forEach((clause, c) => {
+      clause.controls.forEach((control, k) => {
+        if (control.type === 'approve' && control.request && !typeIds.has(control.request)) {
+          problems.push({ path: `/documents/${d}/versions/${v}/clauses/${c}/controls/${k}/request`, message: `expected a request type "${control.request}" in the pack's requests section` });
+        }
+      });
+    });
+  });
   return problems;
 }
 

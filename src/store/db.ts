@@ -2,12 +2,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet, type Transaction } from 'kysely';
 import { StewardError } from '../domain/errors.js';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 
 export type Dialect = 'sqlite' | 'postgres';
+/** The database or an open transaction: store functions take either, so a use-case can group writes. */
+export type Executor = Kysely<Database> | Transaction<Database>;
 
 /** The driver underneath Kysely, for the few hot paths (bulk event writes) that must bypass the query builder. */
 export type RawHandle = { dialect: 'sqlite'; sqlite: SQLite.Database } | { dialect: 'postgres'; pool: pg.Pool };
@@ -54,7 +56,9 @@ export async function migrateToLatest(store: Store): Promise<MigrationResultSet>
   // Pin the migration tables to the current schema: otherwise Kysely finds another schema's tables
   // in the same database (a second deployment, a parallel test run) and believes they are its own.
   const schema = store.dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema : undefined;
-  const migrator = new Migrator({ db: store.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  // Features land from parallel branches, so a migration may sort before one a database already ran;
+  // each is independent of the others' order, and Kysely runs the missing ones.
+  const migrator = new Migrator({ db: store.db, provider: migrationProvider, allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) });
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');

@@ -274,6 +274,8 @@ export interface FilterGrantsTable {
   domain: string | null;
   reason: string;
   request_id: string | null;
+  /** The approved request (requests table) that created this grant. */
+  source_request_id?: string | null;
   set_by_user_id: string | null;
   set_by_label: string;
   created_at: string;
@@ -319,6 +321,83 @@ export interface JobClaimsTable {
   claimed_by: string;
 }
 
+/** 'pending' until sent ('sending' while one server has it); 'sent'; 'failed' after the last retry; 'unaddressed' when the person has no e-mail address or no mail server is configured. */
+export type MailState = 'pending' | 'sending' | 'sent' | 'failed' | 'unaddressed';
+
+export interface NotificationsTable {
+  id: string;
+  library_id: string;
+  person_id: string;
+  kind: string;
+  subject: string;
+  body: string;
+  link: string | null;
+  created_at: string;
+  read_at: string | null;
+  mail_state: MailState;
+  mail_attempts: number;
+  mail_next_at: string | null;
+  mail_sent_at: string | null;
+  mail_error: string | null;
+}
+
+export interface RequestTypesTable {
+  library_id: string;
+  id: string;
+  definition_json: string;
+  /** A type the current pack no longer declares: its requests stay readable, no new ones. */
+  retired_at: string | null;
+}
+
+export interface RequestsTable {
+  id: string;
+  library_id: string;
+  /** Per-library running number people quote ("request 42"). */
+  number: number;
+  type_id: string;
+  requester_id: string;
+  summary: string;
+  fields_json: string;
+  state: 'pending' | 'returned' | 'approved' | 'denied' | 'withdrawn' | 'revoked' | 'expired';
+  step: number;
+  approved_by_json: string;
+  step_since: string;
+  expires_at: string | null;
+  revocation_acknowledged_at: string | null;
+  /** The library-local day approvers were last reminded (YYYY-MM-DD). */
+  reminded_on: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RequestEventsTable {
+  id: string;
+  library_id: string;
+  request_id: string;
+  seq: number;
+  action: string;
+  actor_id: string | null;
+  actor_label: string;
+  from_state: string;
+  to_state: string;
+  step: number;
+  comment: string | null;
+  at: string;
+}
+
+export interface ApprovalDelegationsTable {
+  id: string;
+  library_id: string;
+  from_person_id: string;
+  to_person_id: string;
+  starts_at: string;
+  ends_at: string;
+  reason: string;
+  created_by_label: string;
+  created_at: string;
+  cancelled_at: string | null;
+}
+
 export interface Database {
   libraries: LibrariesTable;
   workgroups: WorkgroupsTable;
@@ -344,6 +423,11 @@ export interface Database {
   filter_grants: FilterGrantsTable;
   exception_requests: ExceptionRequestsTable;
   filter_helper_tokens: FilterHelperTokensTable;
+  notifications: NotificationsTable;
+  request_types: RequestTypesTable;
+  requests: RequestsTable;
+  request_events: RequestEventsTable;
+  approval_delegations: ApprovalDelegationsTable;
 }
 
 export type AuditLogInsert = Omit<AuditLogTable, 'seq'> & { seq: number };

@@ -77,6 +77,18 @@ const EXPECTED: Record<Action, Expect> = {
     other: ['director', 'it_admin'],
     none: ['director', 'it_admin'],
   },
+  'notification.read': { self: 'all' },
+  'request.submit': { self: 'all' },
+  'request.view': {
+    self: 'all',
+    report: ['supervisor', 'associate_director', 'director', 'it_admin', 'hr', 'auditor'],
+    workgroup: ['associate_director', 'director', 'it_admin', 'hr', 'auditor'],
+    other: ['director', 'it_admin', 'hr', 'auditor'],
+    none: ['director', 'it_admin', 'hr', 'auditor'],
+  },
+  'request.revoke': everywhere(['director', 'it_admin']),
+  'register.view': everywhere(['director', 'it_admin', 'hr', 'auditor']),
+  'delegation.manage': { self: 'all', report: ['director'], workgroup: ['director'], other: ['director'], none: ['director'] },
 };
 
 /**

@@ -193,7 +193,32 @@ describe('parsePack', () => {
     ]);
     text = edit(text, '- type: restrict\n', '- type: restrict\n                target: games\n');
     text = edit(text, '- type: approve\n', '- type: approve\n                request: game-break\n');
+    text += 'requests:\n  - { id: game-break, title: A game at lunch, clauses: [A1], chain: [supervisor], fields: [] }\n';
     assert.equal(parsePack(text, FILE).documents[0]!.versions[0]!.clauses[0]!.controls.length, 2);
+  });
+
+  test('request types must cite current clauses, have workable fields, and exist for every approve control', () => {
+    let text = edit(VALID, '              - type: detect\n                rule: games\n', '              - type: approve\n                request: game-break\n              - type: approve\n                request: tournament\n');
+    text += `requests:
+  - id: game-break
+    title: A game at lunch
+    clauses: [A1, Z9]
+    chain: [supervisor]
+    fields:
+      - { name: game, label: Game, type: choice }
+      - { name: game, label: Again, type: text, choices: [a] }
+      - { name: players, label: Players, type: integer, min: 5, max: 2 }
+`;
+    const error = failure(text);
+    assert.deepEqual(error.details.map((d) => [d.field, d.message]), [
+      ['/requests/0/clauses/1', 'expected the ref of a clause in a current version, got "Z9"'],
+      ['/requests/0/fields/0', 'expected "choices" for a choice field'],
+      ['/requests/0/fields/1/name', 'field "game" is used twice'],
+      ['/requests/0/fields/1/choices', 'choices only apply to a choice field'],
+      ['/requests/0/fields/2', 'expected min 5 to be at most max 2'],
+      ['/documents/0/versions/0/clauses/0/controls/1/request', 'expected a request type "tournament" in the pack\'s requests section'],
+    ]);
+    assert.equal(error.details[0]!.line, lineOf(text, 'clauses: [A1, Z9]'));
   });
 
   test('restricting software downloads needs the web.download.software rule with extensions, which the filter shares', () => {

@@ -43,3 +43,26 @@ export async function signIn(page: Page, baseUrl: string, username: string): Pro
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
 }
+
+/**
+ * Runs `run` in a fresh browser context (no cookies), fails on any uncaught page error, and keeps a
+ * full-page screenshot named after the test when it fails.
+ */
+export async function withPage(browser: Browser, name: string, run: (page: Page) => Promise<void>, viewport = { width: 1280, height: 900 }): Promise<void> {
+  const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  try {
+    await run(page);
+    assert.deepEqual(errors, [], 'the page threw no uncaught errors');
+  } catch (error) {
+    mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: path.join(OUTPUT, `${name}-failure.png`), fullPage: true }).catch(() => undefined);
+    if (errors.length > 0) (error as Error).message += `\npage errors: ${errors.join('; ')}`;
+    throw error;
+  } finally {
+    await context.close();
+  }
+}

@@ -3,6 +3,7 @@ import { buildServer } from '../../src/api/server.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Pack } from '../../src/domain/pack.js';
 import { demoLogins, DEMO_PASSWORD, seedDemo, type DemoLogin } from '../../src/demo/seed.js';
+import type { Mailer } from '../../src/sources/mailer.js';
 import { loadShippedPacks } from '../../src/sources/pack-files.js';
 import type { Dialect } from '../../src/store/db.js';
 import { createTestStore, type TestStore } from './databases.js';
@@ -36,9 +37,9 @@ export async function createWorld(dialect: Dialect, libraryIds: string[] = ['liv
   };
 }
 
-export async function createApp(world: World): Promise<FastifyInstance> {
-  const config = { ...loadConfig({ ...process.env, STEWARD_COOKIE_SECRET: 'x'.repeat(40) }), logLevel: 'silent' };
-  return buildServer({ store: world.store, config, logger: false, webDir: '/nonexistent' });
+export async function createApp(world: World, options: { mailer?: Mailer | null } = {}): Promise<FastifyInstance> {
+  const config = { ...loadConfig({ ...process.env, STEWARD_COOKIE_SECRET: 'x'.repeat(40), STEWARD_PUBLIC_URL: 'https://steward.test' }), logLevel: 'silent' };
+  return buildServer({ store: world.store, config, logger: false, webDir: '/nonexistent', mailer: options.mailer ?? null });
 }
 
 /** A signed-in API client over app.inject: keeps cookies and sends the CSRF token on writes. */

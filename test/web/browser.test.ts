@@ -6,6 +6,7 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { OUTPUT, serveAndLaunch, signIn } from '../support/browser.js';
 import { DIALECTS } from '../support/databases.js';
 import { createWorld, type World } from '../support/fixtures.js';
+import { queueNotification } from '../../src/app/notify.js';
 
 /**
  * The built web app (dist/web) in a real headless Chromium against a real server and a seeded store:
@@ -185,6 +186,26 @@ for (const { dialect, skip } of DIALECTS) {
         await page.getByLabel('Search people').fill(staff.name);
         await page.getByRole('link', { name: staff.name }).click();
         await page.getByRole('heading', { level: 1, name: staff.name }).waitFor();
+      });
+    });
+
+    test('a staff member sees an unread notification in the top bar, opens it and marks it read', async () => {
+      assert.ok(world);
+      const staff = world.login('oak-park', 'staff');
+      const person = await world.store.db.selectFrom('users').select('person_id').where('username', '=', staff.username).executeTakeFirstOrThrow();
+      await queueNotification(world.store.db, { mailer: null, publicUrl: '' }, { libraryId: 'oak-park', personId: person.person_id!, kind: 'test.browser', subject: 'Please read the revised policy', body: 'The technology policy was revised.', link: '/libraries/oak-park/policies' });
+      await withPage(async (page) => {
+        await signIn(page, baseUrl, staff.username);
+        const bell = page.getByRole('link', { name: /^Notifications/ });
+        await bell.getByLabel('1 unread').waitFor();
+        await bell.click();
+        const item = page.locator('[data-notification="test.browser"]');
+        await item.getByText('The technology policy was revised.').waitFor();
+        await item.getByRole('button', { name: 'Mark read' }).click();
+        await item.getByRole('button', { name: 'Mark read' }).waitFor({ state: 'detached' });
+        await page.locator('.notifications-link[data-unread="0"]').waitFor();
+        await item.getByRole('link', { name: 'Please read the revised policy' }).click();
+        await page.getByRole('heading', { level: 1, name: 'Policies' }).waitFor();
       });
     });
   });

@@ -16,6 +16,10 @@ import { PersonPage } from './pages/Person.js';
 import { PoliciesPage } from './pages/Policies.js';
 import { SignInPage } from './pages/SignIn.js';
 import { WebReportsPage } from './pages/WebReports.js';
+import { NotificationsPage } from './pages/Notifications.js';
+import { RegistersPage } from './pages/Registers.js';
+import { RequestDetailPage } from './pages/RequestDetail.js';
+import { RequestsPage } from './pages/Requests.js';
 import { FilterPage } from './pages/Filter.js';
 import { matchRoute, navigate, paths, useLocation, type Route } from './router.js';
 import { allowed, defaultLibrary, SessionContext, type SessionContextValue } from './session.js';
@@ -45,6 +49,14 @@ function Page({ route }: { route: Route }) {
       return <WebReportsPage libraryId={route.libraryId} />;
     case 'filter':
       return <FilterPage libraryId={route.libraryId} />;
+    case 'notifications':
+      return <NotificationsPage libraryId={route.libraryId} />;
+    case 'requests':
+      return <RequestsPage libraryId={route.libraryId} />;
+    case 'request':
+      return <RequestDetailPage libraryId={route.libraryId} requestId={route.requestId} />;
+    case 'registers':
+      return <RegistersPage libraryId={route.libraryId} />;
     case 'password':
       return <ChangePasswordPage />;
     case 'home':

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { setQuery, useLocation } from './router.js';
 import { api, type Query, withQuery } from './api.js';
 
 export interface Fetched<T> {
@@ -49,4 +50,21 @@ export function useDocumentTitle(title: string | undefined): void {
   useEffect(() => {
     document.title = title ? `${title} · Steward` : 'Steward';
   }, [title]);
+}
+
+/**
+ * A list page's search box and page offset, kept in the address (?q=…&offset=…) so a filtered page
+ * can be linked and reloaded: typing updates `text` at once and `q` (and the URL) after a pause,
+ * returning to the first page.
+ */
+export function useSearchQuery(): { q: string; text: string; setText(value: string): void; offset: number } {
+  const { query } = useLocation();
+  const q = query.get('q') ?? '';
+  const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
+  const [text, setText] = useState(q);
+  const debounced = useDebounced(text, 300);
+  useEffect(() => {
+    if (debounced.trim() !== q) setQuery({ q: debounced.trim(), offset: undefined });
+  }, [debounced]);
+  return { q, text, setText, offset };
 }

@@ -19,6 +19,10 @@ export type Route =
   | { name: 'finding'; libraryId: string; findingId: string }
   | { name: 'webReports'; libraryId: string }
   | { name: 'filter'; libraryId: string }
+  | { name: 'notifications'; libraryId: string }
+  | { name: 'requests'; libraryId: string }
+  | { name: 'request'; libraryId: string; requestId: string }
+  | { name: 'registers'; libraryId: string }
   | { name: 'notFound'; path: string };
 
 export interface HashLocation {
@@ -74,6 +78,12 @@ export function matchRoute(path: string): Route {
     }
     if (section === 'web-reports' && !a) return { name: 'webReports', libraryId };
     if (section === 'filter' && !a) return { name: 'filter', libraryId };
+    if (section === 'notifications' && !a) return { name: 'notifications', libraryId };
+    if (section === 'requests') {
+      if (!a) return { name: 'requests', libraryId };
+      if (parts.length === 4) return { name: 'request', libraryId, requestId: a };
+    }
+    if (section === 'registers' && !a) return { name: 'registers', libraryId };
   }
   return { name: 'notFound', path };
 }
@@ -102,6 +112,10 @@ export const paths = {
   finding: (lib: string, findingId: string) => `/libraries/${encodeURIComponent(lib)}/findings/${encodeURIComponent(findingId)}`,
   webReports: (lib: string) => `/libraries/${encodeURIComponent(lib)}/web-reports`,
   filter: (lib: string) => `/libraries/${encodeURIComponent(lib)}/filter`,
+  notifications: (lib: string) => `/libraries/${encodeURIComponent(lib)}/notifications`,
+  requests: (lib: string) => `/libraries/${encodeURIComponent(lib)}/requests`,
+  request: (lib: string, id: string) => `/libraries/${encodeURIComponent(lib)}/requests/${encodeURIComponent(id)}`,
+  registers: (lib: string) => `/libraries/${encodeURIComponent(lib)}/registers`,
   password: () => '/password',
 };
 

@@ -227,3 +227,57 @@ export interface WebReport {
   offset: number;
   rows: ReportRow[];
 }
+
+export interface NotificationItem {
+  id: string;
+  kind: string;
+  subject: string;
+  body: string;
+  link: string | null;
+  created_at: string;
+  read_at: string | null;
+  mail_state: string;
+}
+
+export interface NotificationPage extends Page<NotificationItem> {
+  unread: number;
+}
+
+export interface RequestSummary {
+  id: string;
+  number: number;
+  type_id: string;
+  requester_id: string;
+  requester_name: string;
+  summary: string;
+  fields: Record<string, string | number>;
+  state: string;
+  step: number;
+  step_since: string;
+  expires_at: string | null;
+  revocation_acknowledged_at: string | null;
+  created_at: string;
+  days_waiting: number | null;
+}
+
+export interface RequestTimelineEntry {
+  seq: number;
+  action: string;
+  actor_id: string | null;
+  actor_label: string;
+  actor_name: string | null;
+  from_state: string;
+  to_state: string;
+  step: number;
+  comment: string | null;
+  at: string;
+}
+
+export interface RequestDetail {
+  request: RequestSummary & { fields: Record<string, unknown>; approved_by_json: string };
+  type: import('../../src/domain/requests.js').RequestType | null;
+  timeline: RequestTimelineEntry[];
+  approvers: Array<{ id: string; name: string }>;
+  approvedBy: Array<{ id: string; name: string }>;
+  can: Record<'approve' | 'deny' | 'return' | 'withdraw' | 'resubmit' | 'revoke' | 'acknowledge_revocation', boolean>;
+}

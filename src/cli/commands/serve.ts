@@ -3,6 +3,9 @@ import type { Command } from 'commander';
 import { hostname } from 'node:os';
 import { buildServer } from '../../api/server.js';
 import { scheduleRetention } from '../../app/retention.js';
+import { scheduleMailDelivery } from '../../app/notify.js';
+import { scheduleRequestUpkeep } from '../../app/requests.js';
+import { createMailer } from '../../sources/mailer.js';
 import { categoriesFromEnv } from '../../api/routes/squid-ingest.js';
 import { loadLibraryPack } from '../../app/library-loader.js';
 import { prepareMonitoring } from '../../app/web-ingest.js';
@@ -68,14 +71,23 @@ export function registerServe(program: Command): void {
           logins = demoLogins(packs);
         }
       }
-      const app = await buildServer({ store, config });
-      const stopRetention = scheduleRetention(store, await loadShippedPacks(), `${hostname()}:${process.pid}`, (message) => console.log(message));
+      const mailer = createMailer(config.smtpUrl, config.mailFrom);
+      const app = await buildServer({ store, config, mailer });
+      const owner = `${hostname()}:${process.pid}`;
+      const stopRetention = scheduleRetention(store, await loadShippedPacks(), owner, (message) => console.log(message));
+      const mail = { mailer, publicUrl: config.publicUrl };
+      const stopMail = scheduleMailDelivery(store, mail, owner, (message) => console.log(message));
+      const stopRequests = scheduleRequestUpkeep(store, mail, owner, (message) => console.log(message));
+      if (!mailer) console.log('mail: STEWARD_SMTP_URL is not set; notifications stay in the app');
       let receiver: SquidTcpReceiver | undefined;
       let closing = false;
       const close = async () => {
         if (closing) return;
         closing = true;
         stopRetention();
+        stopMail();
+        stopRequests();
+        mailer?.close();
         // The receiver first: it commits what Squid has sent before the database closes.
         if (receiver) {
           const summaries = await receiver.close().catch((error: Error) => {

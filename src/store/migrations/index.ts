@@ -4,6 +4,8 @@ import * as monitoring from './2026-11-24-monitoring.js';
 import * as filter from './2026-11-25-filter.js';
 import * as jobs from './2026-11-26-jobs.js';
 import * as filterRestrictionKind from './2026-11-27-filter-restriction-kind.js';
+import * as notifications from './2026-11-27-notifications.js';
+import * as requests from './2026-11-30-requests.js';
 
 /** The one migration series for both dialects, in order. Listed statically so dist/ and src/ agree. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +14,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-25-filter': filter,
   '2026-11-26-jobs': jobs,
   '2026-11-27-filter-restriction-kind': filterRestrictionKind,
+  '2026-11-27-notifications': notifications,
+  '2026-11-30-requests': requests,
 };
 
 export const migrationProvider: MigrationProvider = {

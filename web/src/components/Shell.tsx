@@ -1,10 +1,11 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { useFetch } from '../hooks.js';
 import { ROLE_LABELS, isRole } from '../../../src/domain/roles.js';
 import { href, navigate, paths, type Route } from '../router.js';
 import { allowed, managesFilter, useSession } from '../session.js';
 
-type Section = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'password' | null;
-type IconName = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit';
+type Section = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'password' | 'notifications' | 'requests' | 'registers' | null;
+type IconName = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'requests' | 'registers';
 
 function sectionOf(route: Route): Section {
   switch (route.name) {
@@ -29,6 +30,13 @@ function sectionOf(route: Route): Section {
       return 'filter';
     case 'password':
       return 'password';
+    case 'notifications':
+      return 'notifications';
+    case 'requests':
+    case 'request':
+      return 'requests';
+    case 'registers':
+      return 'registers';
     default:
       return null;
   }
@@ -43,11 +51,35 @@ function Icon({ name }: { name: IconName }) {
     findings: 'M10.5 4a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13zM15.5 15.5L21 21M10.5 7.5v3.5M10.5 13.5v.01',
     webReports: 'M4 20V10M10 20V4M16 20v-7M22 20H2',
     filter: 'M3 5h18l-7 8v6l-4 2v-8L3 5z',
+    requests: 'M5 3h10l4 4v14H5V3zm3 9l3 3 5-6',
+    registers: 'M4 4h16v16H4V4zm0 5h16M4 14h16M9 4v16',
   }[name];
   return (
     <svg className="nav__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
       <path d={d} fill={name === 'dashboard' ? 'currentColor' : 'none'} stroke={name === 'dashboard' ? 'none' : 'currentColor'} strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
     </svg>
+  );
+}
+
+/** The topbar's way to the person's notifications, with how many are unread. */
+function NotificationsLink({ libraryId, current, routeKey }: { libraryId: string; current: boolean; routeKey: string }) {
+  const unread = useFetch<{ unread: number }>(`/api/libraries/${encodeURIComponent(libraryId)}/notifications`, { limit: 1, unread: 'true' });
+  const { reload } = unread;
+  const mounted = useRef(false);
+  // Recount on every page change, and when a page marks something read.
+  useEffect(() => {
+    if (mounted.current) reload();
+    mounted.current = true;
+  }, [routeKey, reload]);
+  useEffect(() => {
+    window.addEventListener('steward:notifications', reload);
+    return () => window.removeEventListener('steward:notifications', reload);
+  }, [reload]);
+  const count = unread.data?.unread ?? 0;
+  return (
+    <a className="button button--ghost notifications-link" href={href(paths.notifications(libraryId))} aria-current={current ? 'page' : undefined} data-unread={count}>
+      Notifications{count > 0 && <span className="badge" aria-label={`${count} unread`}>{count}</span>}
+    </a>
   );
 }
 
@@ -61,6 +93,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
   const seesOwnFindings = me.personId !== null && allowed(me, 'monitoring.view', libraryId, 'self');
   const canReport = allowed(me, 'monitoring.report', libraryId);
   const canFilter = managesFilter(me, libraryId);
+  const canRegisters = allowed(me, 'register.view', libraryId);
   const mainRef = useRef<HTMLElement>(null);
   const routeKey = JSON.stringify(route);
   const firstRender = useRef(true);
@@ -84,6 +117,9 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
       : section === 'webReports' && allowed(me, 'monitoring.report', next) ? paths.webReports(next)
       : section === 'filter' && managesFilter(me, next) ? paths.filter(next)
       : section === 'password' ? paths.password()
+      : section === 'notifications' ? paths.notifications(next)
+      : section === 'requests' ? paths.requests(next)
+      : section === 'registers' && allowed(me, 'register.view', next) ? paths.registers(next)
       : paths.dashboard(next);
     navigate(target);
   };
@@ -136,6 +172,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
             <span className="user__name">{displayName}</span>
             {roleNames.length > 0 && <span className="user__role">{roleNames.join(', ')}</span>}
           </span>
+          <NotificationsLink libraryId={libraryId} current={section === 'notifications'} routeKey={routeKey} />
           <a className="button button--ghost" href={href(paths.password())} aria-current={section === 'password' ? 'page' : undefined}>
             Change password
           </a>
@@ -150,6 +187,8 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
             {link('dashboard', paths.dashboard(libraryId), 'Dashboard', 'dashboard')}
             {link('policies', paths.policies(libraryId), 'Policies', 'policies')}
             {link('directory', paths.directory(libraryId), 'Directory', 'directory')}
+            {link('requests', paths.requests(libraryId), 'Requests', 'requests')}
+            {canRegisters && link('registers', paths.registers(libraryId), 'Registers', 'registers')}
             {(seesAllFindings || seesOwnFindings) && link('findings', paths.findings(libraryId), seesAllFindings ? 'Findings' : 'My findings', 'findings')}
             {canReport && link('webReports', paths.webReports(libraryId), 'Web reports', 'webReports')}
             {canFilter && link('filter', paths.filter(libraryId), 'Filter', 'filter')}

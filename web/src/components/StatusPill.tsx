@@ -14,6 +14,13 @@ const TONES: Record<string, string> = {
   'finding-new': 'info',
   'finding-case': 'warn',
   'finding-dismissed': 'muted',
+  'request-pending': 'info',
+  'request-returned': 'warn',
+  'request-approved': 'good',
+  'request-denied': 'bad',
+  'request-withdrawn': 'muted',
+  'request-revoked': 'bad',
+  'request-expired': 'muted',
 };
 
 /** A status in words and color (the word carries the meaning; the color only helps). */

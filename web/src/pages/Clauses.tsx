@@ -1,11 +1,10 @@
-import { useEffect, useState } from 'react';
 import { CLAUSE_KIND_LABELS, CLAUSE_KINDS, CONTROL_DESCRIPTIONS, CONTROL_TYPES, type ClauseKind } from '../../../src/domain/controls.js';
 import { Empty, ErrorAlert, Loading } from '../components/Feedback.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { Pagination } from '../components/Pagination.js';
 import { StatusPill } from '../components/StatusPill.js';
 import { formatDate } from '../format.js';
-import { useDebounced, useDocumentTitle, useFetch } from '../hooks.js';
+import { useDocumentTitle, useFetch, useSearchQuery } from '../hooks.js';
 import { useVersion } from '../policy-lookup.js';
 import { href, navigate, paths, setQuery, useLocation } from '../router.js';
 import { useSession } from '../session.js';
@@ -17,16 +16,10 @@ export function ClausesPage({ libraryId, versionId }: { libraryId: string; versi
   const { me } = useSession();
   const library = me.libraries.find((l) => l.id === libraryId);
   const { query } = useLocation();
-  const q = query.get('q') ?? '';
   const kind = query.get('kind') ?? '';
   const control = query.get('control') ?? '';
-  const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
 
-  const [text, setText] = useState(q);
-  const debounced = useDebounced(text, 300);
-  useEffect(() => {
-    if (debounced.trim() !== q) setQuery({ q: debounced.trim(), offset: undefined });
-  }, [debounced]);
+  const { q, text, setText, offset } = useSearchQuery();
 
   const { doc, version, error: versionError } = useVersion(libraryId, versionId);
   const clauses = useFetch<Page<ClauseView>>(`/api/libraries/${encodeURIComponent(libraryId)}/policies/versions/${encodeURIComponent(versionId)}/clauses`, {

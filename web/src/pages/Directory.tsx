@@ -1,8 +1,7 @@
-import { useEffect, useState } from 'react';
 import { Empty, ErrorAlert, Loading } from '../components/Feedback.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { Pagination } from '../components/Pagination.js';
-import { useDebounced, useDocumentTitle, useFetch } from '../hooks.js';
+import { useDocumentTitle, useFetch, useSearchQuery } from '../hooks.js';
 import { href, navigate, paths, setQuery, useLocation } from '../router.js';
 import { useSession } from '../session.js';
 import type { DirectoryEntry, Page, Workgroup } from '../types.js';
@@ -13,15 +12,9 @@ export function DirectoryPage({ libraryId }: { libraryId: string }) {
   const { me } = useSession();
   const library = me.libraries.find((l) => l.id === libraryId);
   const { query } = useLocation();
-  const q = query.get('q') ?? '';
   const workgroupId = query.get('workgroup') ?? '';
-  const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
 
-  const [text, setText] = useState(q);
-  const debounced = useDebounced(text, 300);
-  useEffect(() => {
-    if (debounced.trim() !== q) setQuery({ q: debounced.trim(), offset: undefined });
-  }, [debounced]);
+  const { q, text, setText, offset } = useSearchQuery();
 
   const base = `/api/libraries/${encodeURIComponent(libraryId)}`;
   const workgroups = useFetch<{ items: Workgroup[] }>(`${base}/workgroups`);

@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import { SEVERITIES } from '../../../src/domain/web-rules.js';
 import { withQuery } from '../api.js';
 import { Empty, ErrorAlert, Loading } from '../components/Feedback.js';
@@ -6,7 +5,7 @@ import { PageHeader } from '../components/PageHeader.js';
 import { Pagination } from '../components/Pagination.js';
 import { StatusPill } from '../components/StatusPill.js';
 import { formatZoned, ruleTitle } from '../format.js';
-import { useDebounced, useDocumentTitle, useFetch } from '../hooks.js';
+import { useDocumentTitle, useFetch, useSearchQuery } from '../hooks.js';
 import { href, navigate, paths, setQuery, useLocation } from '../router.js';
 import { allowed, useSession } from '../session.js';
 import type { FindingsPage as FindingsList, FindingSummary } from '../types.js';
@@ -28,7 +27,6 @@ export function FindingsPage({ libraryId }: { libraryId: string }) {
   const library = me.libraries.find((l) => l.id === libraryId);
   const everyone = allowed(me, 'monitoring.view', libraryId, 'other');
   const { query } = useLocation();
-  const q = query.get('q') ?? '';
   const filters = {
     state: query.get('state') ?? '',
     ruleId: query.get('rule') ?? '',
@@ -36,12 +34,7 @@ export function FindingsPage({ libraryId }: { libraryId: string }) {
     from: query.get('from') ?? '',
     to: query.get('to') ?? '',
   };
-  const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
-  const [text, setText] = useState(q);
-  const debounced = useDebounced(text, 300);
-  useEffect(() => {
-    if (debounced.trim() !== q) setQuery({ q: debounced.trim(), offset: undefined });
-  }, [debounced]);
+  const { q, text, setText, offset } = useSearchQuery();
 
   const base = `/api/libraries/${encodeURIComponent(libraryId)}/findings`;
   const apiQuery = { search: q, state: filters.state, ruleId: filters.ruleId, severity: filters.severity, from: filters.from, to: filters.to };

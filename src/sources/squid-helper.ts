@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { FilterSnapshot } from '../domain/filter.js';
 import { CategoryIndex } from '../engine/category-index.js';
-import { blockPageUrl, formatAnswer, formatBrokenHelper, HelperLineReader, newHelperRequest, quoteKv } from '../engine/filter/helper-protocol.js';
+import { blockPageUrl, formatAnswer, formatBrokenHelper, HelperLineReader, newHelperRequest, quoteKv, withoutPath } from '../engine/filter/helper-protocol.js';
 import { FilterPolicy, newDecision } from '../engine/filter/policy.js';
 import { parseSnapshot } from '../engine/filter/snapshot.js';
 import { LineSplitter, newAccessRecord, SquidLineParser } from '../engine/squid-log.js';
@@ -161,7 +161,9 @@ export class SquidHelper {
       this.pending += formatAnswer(req.channel, d, d.verdict === 'block' ? blockPageUrl(snapshot.blockPage, snapshot.libraryId, d, req.url, this.record.host, snapshot.privacy) : '');
       if (d.verdict === 'block') {
         this.stats.blocked++;
-        if (this.logFd !== null) this.denied += `${(this.nowMs / 1000).toFixed(3)}      0 ${req.clientIp || '-'} TCP_DENIED/403 0 ${req.method} ${req.url} ${req.userField} HIER_NONE/- text/html\n`;
+        // In the library's `domain` privacy mode the evidence keeps the host, never the path or query.
+        const logged = snapshot.privacy === 'domain' ? withoutPath(req.url) : req.url;
+        if (this.logFd !== null) this.denied += `${(this.nowMs / 1000).toFixed(3)}      0 ${req.clientIp || '-'} TCP_DENIED/403 0 ${req.method} ${logged} ${req.userField} HIER_NONE/- text/html\n`;
       }
     } catch (error) {
       // Nothing a line contains may stop the helper; the answer says what went wrong.

@@ -249,6 +249,17 @@ for (const { dialect, skip } of DIALECTS) {
       assert.match(informational.json().errors[0].message, /no restrict control/);
       const noReason = await director.request('POST', '/api/libraries/liverpool/filter/suspensions', { kind: 'person', subject: person.id, reason: '' });
       assert.equal(noReason.statusCode, 400);
+      const badKind = await director.request('POST', '/api/libraries/liverpool/filter/restrictions', { scope: 'person', kind: 'reading', subject: person.id, categories: ['chat'], reason: 'unknown kind' });
+      assert.equal(badKind.statusCode, 400);
+      assert.ok(badKind.json().errors.some((e: { field: string }) => e.field.includes('kind')), badKind.body);
+      // Liverpool's policy has no social-posting clause: a posting restriction must name the clause.
+      const noPostingClause = await director.request('POST', '/api/libraries/liverpool/filter/restrictions', { scope: 'person', kind: 'posting', subject: person.id, reason: 'no clause for it' });
+      assert.equal(noPostingClause.statusCode, 400);
+      assert.deepEqual(noPostingClause.json().errors.map((e: { field: string }) => e.field), ['clauseRef']);
+      assert.match(noPostingClause.json().errors[0].message, /social-posting/);
+      const tooLong = await director.request('GET', `/api/libraries/liverpool/filter/restrictions?search=${'x'.repeat(201)}`);
+      assert.equal(tooLong.statusCode, 400);
+      assert.ok(tooLong.json().errors.some((e: { field: string }) => e.field.includes('search')), tooLong.body);
     });
 
     test('the snapshot is for IT or a helper token; it carries an ETag', async () => {

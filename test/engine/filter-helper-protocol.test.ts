@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blockPageUrl, formatAnswer, formatBrokenHelper, HelperLineReader, newHelperRequest, quoteKv } from '../../src/engine/filter/helper-protocol.js';
+import { blockPageUrl, formatAnswer, formatBrokenHelper, HelperLineReader, newHelperRequest, quoteKv, withoutPath } from '../../src/engine/filter/helper-protocol.js';
 import { newDecision } from '../../src/engine/filter/policy.js';
 import { newAccessRecord, SquidLineParser } from '../../src/engine/squid-log.js';
 
@@ -59,4 +59,11 @@ test('answers: quoted kv-pairs, the block page URL, privacy mode and BH', () => 
   Object.assign(allow, { reason: 'grant', rule: 'grant.domain', sourceId: 'g1', message: 'allowed by grant g1 for bet.example' });
   assert.equal(formatAnswer('6', allow, ''), '6 ERR tag="grant.domain" log="allowed by grant g1 for bet.example" steward=grant grant="g1"\n');
   assert.equal(formatBrokenHelper('9', 'bad "line"'), '9 BH message="bad \\"line\\""\n');
+});
+
+test('in domain privacy mode a logged URL keeps scheme and host only', () => {
+  assert.equal(withoutPath('http://www.bet.example:8080/odds?race=3&who=me'), 'http://www.bet.example:8080/');
+  assert.equal(withoutPath('https://social.example'), 'https://social.example/');
+  assert.equal(withoutPath('bet.example:443'), 'bet.example:443');
+  assert.equal(withoutPath(''), '');
 });

@@ -158,6 +158,21 @@ describe('steward squid-helper (built CLI, child process)', () => {
     assert.ok(Math.abs(first.timeMs - Date.now()) < 60_000);
   });
 
+  test('in domain privacy mode the decision log keeps the host, not the path or query', async () => {
+    const privateSnap = path.join(scratch, 'private.json');
+    const privateLog = path.join(scratch, 'private-decisions.log');
+    publish(privateSnap, JSON.stringify(snapshot({ privacy: 'domain' })));
+    const quiet = new Helper(['--snapshot', privateSnap, '--decision-log', privateLog]);
+    try {
+      assert.match(await quiet.ask('http://www.bet.example/odds?who=someone-private 10.0.0.1/- alice GET'), /^OK status=302 url="[^"]+url=www\.bet\.example"/);
+    } finally {
+      await quiet.close();
+    }
+    const text = readFileSync(privateLog, 'utf8');
+    assert.ok(!text.includes('someone-private'), text);
+    assert.match(text, / GET http:\/\/www\.bet\.example\/ alice /);
+  });
+
   test('many requests in flight are all answered, each on its own channel', async () => {
     const n = 5000;
     const lines: string[] = [];

@@ -21,7 +21,7 @@ for (const { dialect, skip } of DIALECTS) {
     let baseUrl = '';
 
     before(async () => {
-      world = await createWorld(dialect, ['liverpool']);
+      world = await createWorld(dialect, ['liverpool', 'metropolitan']);
       ({ app, browser, baseUrl } = await serveAndLaunch(world));
     });
     after(async () => {
@@ -118,6 +118,31 @@ for (const { dialect, skip } of DIALECTS) {
         await page.getByLabel('Search grants').fill('gardening');
         await page.getByText('No grants match “gardening”').waitFor();
       }, 'grant');
+    });
+
+    test("a Metropolitan supervisor limits a report's posting; the list names the person", async () => {
+      const login = world!.login('metropolitan', 'supervisor');
+      const me = await world!.store.db.selectFrom('users').select('person_id').where('username', '=', login.username).executeTakeFirstOrThrow();
+      const report = await world!.store.db.selectFrom('people').select(['id', 'name', 'employee_id']).where('supervisor_id', '=', me.person_id).orderBy('name').executeTakeFirstOrThrow();
+      await withPage(async (page) => {
+        await signIn(page, baseUrl, login.username);
+        await page.goto(`${baseUrl}/#/libraries/metropolitan/filter`);
+        await page.getByRole('heading', { level: 1, name: 'Real-time filter' }).waitFor();
+        assert.deepEqual(await page.locator('#r-kind option').allTextContents(), ['Posting only (reading stays open)']);
+        assert.deepEqual(await page.locator('#r-scope option').allTextContents(), ['A person']);
+        await page.locator('#r-subject').fill(report.name);
+        await page.locator('#r-subject-options option').first().waitFor({ state: 'attached' });
+        await page.locator('#r-subject').fill(`${report.name} (${report.employee_id})`);
+        await page.getByLabel('Why').fill('Asked to pause posting until the campaign review');
+        await page.getByRole('button', { name: 'Restrict', exact: true }).click();
+        await page.getByText('Saved. Helpers apply it within seconds.').waitFor();
+        const row = page.getByRole('row', { name: /posting to socialnetworks/ });
+        await row.getByRole('cell', { name: report.name, exact: true }).waitFor();
+        await row.getByRole('cell', { name: 'SH 620.4 §1.5' }).waitFor();
+        await page.screenshot({ path: path.join(OUTPUT, `filter-${dialect}-posting.png`), fullPage: true });
+      }, 'supervisor');
+      const row = await world!.store.db.selectFrom('filter_restrictions').select(['kind', 'subject', 'clause_ref']).where('library_id', '=', 'metropolitan').executeTakeFirstOrThrow();
+      assert.deepEqual(row, { kind: 'posting', subject: report.id, clause_ref: 'SH 620.4 §1.5' });
     });
   });
 }

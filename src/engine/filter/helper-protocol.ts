@@ -126,6 +126,17 @@ export function blockPageUrl(blockPage: string, libraryId: string, decision: Dec
   return `${url}&url=${encodeURIComponent(shown)}`;
 }
 
+/**
+ * A URL without its path and query (`http://host:port/`), what the library's `domain` privacy mode
+ * lets Steward keep; `host:port` (CONNECT) and anything without a scheme stay as they are.
+ */
+export function withoutPath(url: string): string {
+  const scheme = url.indexOf('://');
+  if (scheme < 0) return url;
+  const slash = url.indexOf('/', scheme + 3);
+  return slash < 0 ? `${url}/` : url.slice(0, slash + 1);
+}
+
 /** The answer for a decision, newline included. */
 export function formatAnswer(channel: string, decision: Decision, redirectTo: string): string {
   const prefix = channel === '' ? '' : `${channel} `;

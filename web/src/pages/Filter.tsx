@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { FILTER_TARGETS, GRANT_SCOPES, POSTING_DEFAULT_CATEGORIES, RESTRICTION_SCOPES, SUSPENSION_KINDS, WRITE_METHODS } from '../../../src/domain/filter.js';
 import { isRole, ROLES, ROLE_LABELS } from '../../../src/domain/roles.js';
 import { api, ApiError } from '../api.js';
@@ -6,7 +6,7 @@ import { Empty, ErrorAlert, Loading } from '../components/Feedback.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { Pagination } from '../components/Pagination.js';
 import { formatDateTime } from '../format.js';
-import { useDebounced, useDocumentTitle, useFetch } from '../hooks.js';
+import { useDebounced, useDocumentTitle, useFetch, useSearchQuery } from '../hooks.js';
 import { setQuery, useLocation } from '../router.js';
 import { allowed, useSession } from '../session.js';
 import type { DirectoryEntry, Page, Workgroup } from '../types.js';
@@ -135,22 +135,14 @@ export function FilterPage({ libraryId }: { libraryId: string }) {
 
 function useListing<T>(libraryId: string, what: string) {
   const { query } = useLocation();
-  const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
+  const search = useSearchQuery();
   const all = query.get('all') === '1';
-  const q = query.get('q') ?? '';
-  const fetched = useFetch<Page<T>>(`/api/libraries/${encodeURIComponent(libraryId)}/filter/${what}`, { limit: PAGE_SIZE, offset, state: all ? 'all' : 'active', ...(q ? { search: q } : {}) });
-  return { ...fetched, offset, all, q };
+  const fetched = useFetch<Page<T>>(`/api/libraries/${encodeURIComponent(libraryId)}/filter/${what}`, { limit: PAGE_SIZE, offset: search.offset, state: all ? 'all' : 'active', ...(search.q ? { search: search.q } : {}) });
+  return { ...fetched, ...search, all };
 }
 
-/** A search box kept in the address (q=), so a search survives reloads and paging starts over. */
-function SearchBox({ id, label }: { id: string; label: string }) {
-  const { query } = useLocation();
-  const q = query.get('q') ?? '';
-  const [text, setText] = useState(q);
-  const debounced = useDebounced(text, 300);
-  useEffect(() => {
-    if (debounced.trim() !== q) setQuery({ q: debounced.trim() || undefined, offset: undefined });
-  }, [debounced]);
+/** The list's search box; what it holds goes to the address (q=) through useSearchQuery. */
+function SearchBox({ id, label, text, setText }: { id: string; label: string; text: string; setText(value: string): void }) {
   return (
     <div className="field" role="search">
       <label htmlFor={id} className="visually-hidden">
@@ -168,7 +160,7 @@ function Listing<T>({ title, noun, listing, columns, row }: { title: string; nou
         <h2 id={`${noun}-heading`} className="field--grow">
           {title}
         </h2>
-        <SearchBox id={`${noun}-search`} label={`Search ${noun}`} />
+        <SearchBox id={`${noun}-search`} label={`Search ${noun}`} text={listing.text} setText={listing.setText} />
         <label className="nowrap inline-check">
           <input type="checkbox" checked={listing.all} onChange={(e) => setQuery({ all: e.target.checked ? '1' : undefined, offset: undefined })} /> Include ended ones
         </label>
@@ -628,9 +620,7 @@ function Grants({ libraryId }: { libraryId: string }) {
 
 function Requests({ libraryId, canGrant }: { libraryId: string; canGrant: boolean }) {
   const base = `/api/libraries/${encodeURIComponent(libraryId)}/filter`;
-  const { query } = useLocation();
-  const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
-  const q = query.get('q') ?? '';
+  const { q, text, setText, offset } = useSearchQuery();
   const requests = useFetch<Page<ExceptionRequest>>(`${base}/exception-requests`, { limit: PAGE_SIZE, offset, ...(q ? { search: q } : {}) });
   const [error, setError] = useState<unknown>();
   const grant = async (r: ExceptionRequest) => {
@@ -648,7 +638,7 @@ function Requests({ libraryId, canGrant }: { libraryId: string; canGrant: boolea
         <h2 id="requests-heading" className="field--grow">
           {canGrant ? 'Exception requests' : 'My exception requests'}
         </h2>
-        <SearchBox id="requests-search" label="Search requests" />
+        <SearchBox id="requests-search" label="Search requests" text={text} setText={setText} />
       </div>
       {error ? <ErrorAlert error={error} /> : null}
       {requests.error ? <ErrorAlert error={requests.error} /> : null}

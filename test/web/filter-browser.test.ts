@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type Page } from 'playwright-core';
-import { OUTPUT, serveAndLaunch, signIn } from '../support/browser.js';
+import { OUTPUT, serveAndLaunch, signIn, withPage as withSharedPage } from '../support/browser.js';
 import { DIALECTS } from '../support/databases.js';
 import { createWorld, type World } from '../support/fixtures.js';
 
@@ -30,22 +30,7 @@ for (const { dialect, skip } of DIALECTS) {
       await world?.store.dispose();
     });
 
-    async function withPage(run: (page: Page) => Promise<void>, name: string): Promise<void> {
-      const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
-      context.setDefaultTimeout(15_000);
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (error) => errors.push(error.message));
-      try {
-        await run(page);
-        assert.deepEqual(errors, []);
-      } catch (error) {
-        await page.screenshot({ path: path.join(OUTPUT, `filter-${dialect}-${name}-failure.png`), fullPage: true }).catch(() => undefined);
-        throw error;
-      } finally {
-        await context.close();
-      }
-    }
+    const withPage = (run: (page: Page) => Promise<void>, name: string) => withSharedPage(browser!, `filter-${dialect}-${name}`, run);
 
     test('the director restricts a workgroup, suspends an account and lifts it', async () => {
       const director = world!.login('liverpool', 'director');

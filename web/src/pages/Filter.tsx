@@ -3,6 +3,7 @@ import { FILTER_TARGETS, GRANT_SCOPES, POSTING_DEFAULT_CATEGORIES, RESTRICTION_S
 import { isRole, ROLES, ROLE_LABELS } from '../../../src/domain/roles.js';
 import { api, ApiError } from '../api.js';
 import { Empty, ErrorAlert, Loading } from '../components/Feedback.js';
+import { Field } from '../components/Field.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { Pagination } from '../components/Pagination.js';
 import { formatDateTime } from '../format.js';
@@ -277,17 +278,6 @@ function ChangeForm({ title, submitLabel, onSubmit, children }: { title: string;
         </button>
       </form>
     </section>
-  );
-}
-
-function Field({ id, label, hint, error, grow, children }: { id: string; label: string; hint?: string; error?: string | undefined; grow?: boolean; children: ReactNode }) {
-  return (
-    <div className={grow ? 'field field--grow' : 'field'}>
-      <label htmlFor={id}>{label}</label>
-      {children}
-      {hint && <p className="field__hint">{hint}</p>}
-      {error && <p className="field__error">{error}</p>}
-    </div>
   );
 }
 

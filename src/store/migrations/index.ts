@@ -3,6 +3,7 @@ import * as foundation from './2026-11-23-foundation.js';
 import * as monitoring from './2026-11-24-monitoring.js';
 import * as filter from './2026-11-25-filter.js';
 import * as jobs from './2026-11-26-jobs.js';
+import * as webEventsCompact from './2026-11-27-web-events-compact.js';
 
 /** The one migration series for both dialects, in order. Listed statically so dist/ and src/ agree. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-24-monitoring': monitoring,
   '2026-11-25-filter': filter,
   '2026-11-26-jobs': jobs,
+  '2026-11-27-web-events-compact': webEventsCompact,
 };
 
 export const migrationProvider: MigrationProvider = {

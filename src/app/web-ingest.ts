@@ -42,7 +42,8 @@ export async function prepareMonitoring(store: Store, pack: Pack, options: { cat
   for (const dir of options.categoriesDirs ?? []) await loadCategoryDirectory(dir, index);
   const calendar = new WorkCalendar(pack.library.timezone, pack.library.workHours);
   const rules = compileRules(pack.rules ?? [], { categoryId: (name) => (index.categoryIdOf(name) >= 0 ? name : undefined) });
-  const evaluator = new RuleEvaluator(rules, calendar, (name) => (index.categoryIdOf(name) >= 0 ? name : undefined));
+  // LineIngestor keeps the latest change per finding in its batch and the sink copies it at hand-off.
+  const evaluator = new RuleEvaluator(rules, calendar, (name) => (index.categoryIdOf(name) >= 0 ? name : undefined), { reuseChanges: true });
   return { libraryId, privacy: pack.library.monitoring?.privacy ?? 'full', index, attribution: await loadAttribution(store, libraryId), evaluator, sink: createEventSink(store.raw) };
 }
 

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { RawHandle } from './db.js';
+import { finished } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import { BinaryCopyWriter } from './copy-binary.js';
 import { TermEncoder, TermIds } from './web-terms.js';
 
 /**
@@ -529,7 +532,7 @@ if (!isMainThread && (workerData as { stewardEventWriter?: boolean } | null)?.st
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL
 
-const POSTGRES_BATCH_ROWS = 10_000;
+const POSTGRES_BATCH_ROWS = 25_000;
 
 /** Characters that make an array element need double quotes (and "NULL" in any case, and ''). */
 const NEEDS_QUOTES = /[\s,{}"\\]|^$|^null$/i;
@@ -598,15 +601,19 @@ async function resolveTerms(pool: import('pg').Pool, libraryId: string, added: r
 }
 
 /**
- * One statement per batch: events, quarantined lines, findings and the checkpoint are data-modifying
- * CTEs over unnest()ed column arrays in a single statement, which PostgreSQL runs as one transaction,
- * so a batch costs one round trip however many rows and findings it has (two when it brings new
- * terms). The batch is encoded when commit() is called, so the caller refills it at once.
+ * One transaction per batch on one connection: the events by binary COPY (the cheapest way in for
+ * both sides), then the quarantined lines, findings and checkpoint in one statement of
+ * data-modifying CTEs over unnest()ed arrays. COPY cannot skip a line that is already stored (the
+ * primary key refuses it, failing the whole COPY); that only happens when something else ingested
+ * the same lines since the checkpoint was read, and then the batch is written again as a single
+ * statement whose INSERT … ON CONFLICT DO NOTHING skips them, as before COPY. The batch is encoded
+ * when commit() is called, so the caller refills it at once.
  */
 function postgresSink(pool: import('pg').Pool): WebEventSink {
   const chain = new CommitChain();
   const encoder = new TermEncoder();
   const terms = new TermIds();
+  const copy = new BinaryCopyWriter();
   return {
     batchRows: POSTGRES_BATCH_ROWS,
     copiesBatch: true,
@@ -622,10 +629,23 @@ function postgresSink(pool: import('pg').Pool): WebEventSink {
             throw error;
           }
         }
-        const statement = batchStatement(m, terms);
-        // A single statement is a transaction of its own: one round trip per batch, and a commit that
-        // waits for the WAL flush as any other (full durability: a committed batch survives a crash).
-        await pool.query(statement.text, statement.params);
+        const client = await pool.connect();
+        let broken = false;
+        try {
+          await client.query('BEGIN');
+          if (m.rows > 0) await copyEvents(client, copy, m, terms);
+          const rest = batchStatement(m, terms, false);
+          await client.query(rest.text, rest.params);
+          // Full durability: COMMIT waits for the WAL flush, so a committed batch survives a crash.
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => (broken = true));
+          if (!isStoredLine(error)) throw error;
+          const all = batchStatement(m, terms, true);
+          await client.query(all.text, all.params);
+        } finally {
+          client.release(broken);
+        }
       });
     },
     async release() {
@@ -636,14 +656,50 @@ function postgresSink(pool: import('pg').Pool): WebEventSink {
   };
 }
 
-function batchStatement(m: WireBatch, terms: TermIds): { text: string; params: unknown[] } {
+/** The batch's events as one binary COPY into web_event_rows, on a connection inside a transaction. */
+async function copyEvents(client: import('pg').PoolClient, copy: BinaryCopyWriter, m: WireBatch, terms: TermIds): Promise<void> {
+  const c = m.columns;
+  const { personId, clientIp, username, host, domain, method, mime, categories } = c.terms;
+  const source = terms.of(m.source);
+  copy.begin();
+  for (let i = 0; i < m.rows; i++) {
+    copy.row(16);
+    copy.text(m.libraryId);
+    copy.int4(source);
+    copy.int8(c.lineOffset[i]!);
+    copy.int8(c.tsMs[i]!);
+    copy.int4(terms.of(personId[i]!));
+    copy.int4(terms.of(clientIp[i]!));
+    copy.int4(terms.of(username[i]!));
+    copy.int4(terms.of(host[i]!));
+    copy.int4(terms.of(domain[i]!));
+    copy.text(m.path[i] ?? null);
+    copy.int4(terms.of(method[i]!));
+    copy.int4(c.status[i]!);
+    copy.int8(c.bytes[i]!);
+    copy.int4(terms.of(mime[i]!));
+    copy.int4(terms.of(categories[i]!));
+    copy.int4(c.denied[i]!);
+  }
+  const stream = client.query(copyFrom(`COPY web_event_rows (${EVENT_COLUMNS}) FROM STDIN (FORMAT binary)`));
+  stream.end(copy.end());
+  await finished(stream);
+}
+
+/** The error of a COPY that met a line already stored (the primary key of web_event_rows). */
+function isStoredLine(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string };
+  return e.code === '23505' && e.constraint === 'web_event_rows_pk';
+}
+
+function batchStatement(m: WireBatch, terms: TermIds, withEvents: boolean): { text: string; params: unknown[] } {
   const n = m.rows;
   const c = m.columns;
   const t = c.terms;
   const parts: string[] = [];
   const params: unknown[] = [m.libraryId, m.sourceId, m.now];
   const p = (value: unknown): string => `$${params.push(value)}`;
-  if (n > 0) {
+  if (withEvents && n > 0) {
     const source = terms.of(m.source);
     parts.push(`events AS (INSERT INTO web_event_rows (${EVENT_COLUMNS})
       SELECT $1::text, ${p(source)}::int, * FROM unnest(${p(numberArray(c.lineOffset, n))}::bigint[], ${p(numberArray(c.tsMs, n))}::bigint[], ${p(termArray(t.personId, n, terms))}::int[],

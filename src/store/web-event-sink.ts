@@ -13,11 +13,12 @@ import { TermEncoder, TermIds } from './web-terms.js';
  * uncommitted batch, and resuming from the checkpoint re-reads exactly those lines. The primary key
  * (source, byte offset) makes a repeated line impossible even if a checkpoint were lost.
  *
- * Throughput: on SQLite, inserting into web_events (table, primary key and two indexes) is the
- * dearest part of ingest, so a file database gets a writer thread of its own (WorkerSqliteSink) and
- * parsing goes on while the previous batch is written. PostgreSQL does that work in the server, one
- * statement per batch (postgresSink); there too the caller hands in the next batch while the previous
- * one commits (LineIngestor keeps two batches and takes turns).
+ * Throughput: events are stored compact (web_event_rows: strings as web_terms numbers, see the
+ * 2026-11-27 migration), and a batch is encoded that way (encodeBatch) the moment it is handed in,
+ * so the caller refills it at once. On SQLite, inserting is still the dearest part of ingest after
+ * parsing, so a file database gets a writer thread of its own (WorkerSqliteSink) and parsing goes on
+ * while the previous batch is written. PostgreSQL does that work in the server (binary COPY,
+ * postgresSink); there too the next batch is parsed while the previous one commits.
  */
 export class EventBatch {
   length = 0;

@@ -44,9 +44,13 @@ export async function prepareMonitoring(store: Store, pack: Pack, options: { cat
   const calendar = new WorkCalendar(pack.library.timezone, pack.library.workHours);
   const rules = compileRules(pack.rules ?? [], { categoryId: (name) => (index.categoryIdOf(name) >= 0 ? name : undefined) });
   // What an approved request or exception granted is not a violation (loaded once per setup; live
-  // sources prepare again periodically, so new grants apply from then on).
+  // sources prepare again periodically, so new grants apply from then on). LineIngestor keeps the
+  // latest change per finding in its batch and the sink copies it at hand-off.
   const grants = await loadGrantIndex(store, libraryId);
-  const evaluator = new RuleEvaluator(rules, calendar, (name) => (index.categoryIdOf(name) >= 0 ? name : undefined), grants.size > 0 ? { exempt: (e) => grants.covers(e.personId, e.host, e.categories, e.timeMs) } : {});
+  const evaluator = new RuleEvaluator(rules, calendar, (name) => (index.categoryIdOf(name) >= 0 ? name : undefined), {
+    reuseChanges: true,
+    ...(grants.size > 0 ? { exempt: (e: ClassifiedEvent) => grants.covers(e.personId, e.host, e.categories, e.timeMs) } : {}),
+  });
   return { libraryId, privacy: pack.library.monitoring?.privacy ?? 'full', index, attribution: await loadAttribution(store, libraryId), evaluator, sink: createEventSink(store.raw) };
 }
 

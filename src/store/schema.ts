@@ -170,6 +170,34 @@ export interface IngestSourcesTable {
   updated_at: string;
 }
 
+/** A distinct string of a library's web events (host, domain, person id, source id, categories…), stored once. */
+export interface WebTermsTable {
+  id: Generated<number>;
+  library_id: string;
+  value: string;
+}
+
+/** Web events as stored: text that repeats is a web_terms id (`*_no`). Written only by the ingest sink. */
+export interface WebEventRowsTable {
+  library_id: string;
+  source_no: number;
+  line_offset: number;
+  ts_ms: number;
+  person_no: number | null;
+  client_ip_no: number;
+  username_no: number | null;
+  host_no: number;
+  domain_no: number;
+  path: string | null;
+  method_no: number;
+  status: number;
+  bytes: number;
+  mime_no: number | null;
+  categories_no: number;
+  denied: number;
+}
+
+/** The view over web_event_rows with every term resolved: one event as the log said it. Read-only. */
 export interface WebEventsTable {
   library_id: string;
   source_id: string;
@@ -415,6 +443,8 @@ export interface Database {
   attribution_leases: AttributionLeasesTable;
   ingest_sources: IngestSourcesTable;
   web_events: WebEventsTable;
+  web_event_rows: WebEventRowsTable;
+  web_terms: WebTermsTable;
   ingest_quarantine: IngestQuarantineTable;
   findings: FindingsTable;
   job_claims: JobClaimsTable;

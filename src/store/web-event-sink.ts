@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { RawHandle } from './db.js';
+import { finished } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import { BinaryCopyWriter } from './copy-binary.js';
+import { TermEncoder, TermIds } from './web-terms.js';
 
 /**
  * The hot write path of log ingestion. A batch holds events column by column (arrays reused from
@@ -9,11 +13,12 @@ import type { RawHandle } from './db.js';
  * uncommitted batch, and resuming from the checkpoint re-reads exactly those lines. The primary key
  * (source, byte offset) makes a repeated line impossible even if a checkpoint were lost.
  *
- * Throughput: on SQLite, inserting into web_events (table, primary key and two indexes) is the
- * dearest part of ingest, so a file database gets a writer thread of its own (WorkerSqliteSink) and
- * parsing goes on while the previous batch is written. PostgreSQL does that work in the server, one
- * statement per batch (postgresSink); there too the caller hands in the next batch while the previous
- * one commits (LineIngestor keeps two batches and takes turns).
+ * Throughput: events are stored compact (web_event_rows: strings as web_terms numbers, see the
+ * 2026-11-27 migration), and a batch is encoded that way (encodeBatch) the moment it is handed in,
+ * so the caller refills it at once. On SQLite, inserting is still the dearest part of ingest after
+ * parsing, so a file database gets a writer thread of its own (WorkerSqliteSink) and parsing goes on
+ * while the previous batch is written. PostgreSQL does that work in the server (binary COPY,
+ * postgresSink); there too the next batch is parsed while the previous one commits.
  */
 export class EventBatch {
   length = 0;
@@ -108,7 +113,7 @@ export interface WebEventSink {
   release?(): Promise<void>;
 }
 
-const EVENT_COLUMNS = 'library_id, source_id, line_offset, ts_ms, person_id, client_ip, username, host, domain, path, method, status, bytes, mime, categories, denied';
+const EVENT_COLUMNS = 'library_id, source_no, line_offset, ts_ms, person_no, client_ip_no, username_no, host_no, domain_no, path, method_no, status, bytes, mime_no, categories_no, denied';
 // A finding seen again keeps the fuller of the two views: after a resume the evaluator restarts a
 // window from the checkpoint, and its partial totals must not overwrite what was already recorded.
 const FINDING_UPDATE = `event_count = CASE WHEN excluded.event_count >= findings.event_count THEN excluded.event_count ELSE findings.event_count END,
@@ -127,6 +132,91 @@ export function createEventSink(raw: RawHandle): WebEventSink {
 }
 
 // ---------------------------------------------------------------------------------------------
+// A batch as the writers take it: text columns as term numbers (web-terms.ts), the rest as typed arrays.
+
+/** The text columns of a batch that are stored as terms. */
+const TERM_COLUMNS = ['personId', 'clientIp', 'username', 'host', 'domain', 'method', 'mime', 'categories'] as const;
+type TermColumn = (typeof TERM_COLUMNS)[number];
+
+/**
+ * The fixed-width columns of a batch. For the writer thread they travel there and back (transferred,
+ * not copied) and are reused: allocating them per batch, and freeing them on the other thread, only
+ * grew memory. They may be longer than the batch: rows past WireBatch.rows are stale.
+ */
+interface WireColumns {
+  terms: Record<TermColumn, Int32Array>;
+  lineOffset: Float64Array;
+  tsMs: Float64Array;
+  bytes: Float64Array;
+  status: Int32Array;
+  denied: Uint8Array;
+}
+
+interface WireBatch {
+  id: number;
+  libraryId: string;
+  sourceId: string;
+  /** The source's id, as a term number. */
+  source: number;
+  now: string;
+  rows: number;
+  /** Clear the term ids before resolving `added`. */
+  resetTerms: boolean;
+  /** Strings seen for the first time since the last reset, in the order of their local numbers. */
+  added: string[];
+  columns: WireColumns;
+  path: Array<string | null>;
+  quarantine: QuarantineRow[];
+  findings: FindingUpsert[];
+  cp: Checkpoint;
+}
+
+function wireBuffers(c: WireColumns): ArrayBuffer[] {
+  return [c.lineOffset.buffer, c.tsMs.buffer, c.bytes.buffer, c.status.buffer, c.denied.buffer, ...TERM_COLUMNS.map((d) => c.terms[d].buffer)] as ArrayBuffer[];
+}
+
+function newWireColumns(capacity: number): WireColumns {
+  return {
+    terms: Object.fromEntries(TERM_COLUMNS.map((d) => [d, new Int32Array(capacity)])) as Record<TermColumn, Int32Array>,
+    lineOffset: new Float64Array(capacity),
+    tsMs: new Float64Array(capacity),
+    bytes: new Float64Array(capacity),
+    status: new Int32Array(capacity),
+    denied: new Uint8Array(capacity),
+  };
+}
+
+/**
+ * The findings as they stand now: the evaluator updates a finding's change object in place as later
+ * lines match (EvaluatorOptions.reuseChanges), and this batch must commit the totals of its own lines.
+ */
+function copyFindings(findings: ReadonlyMap<string, FindingUpsert>): FindingUpsert[] {
+  const out: FindingUpsert[] = [];
+  for (const f of findings.values()) out.push({ key: f.key, ruleId: f.ruleId, clauses: f.clauses, severity: f.severity, subject: f.subject, personId: f.personId, windowStart: f.windowStart, windowEnd: f.windowEnd, count: f.count, bytes: f.bytes, minutes: f.minutes, evidence: f.evidence.slice() });
+  return out;
+}
+
+/** Reads everything a writer needs from the batch, which the caller may refill as soon as this returns. */
+function encodeBatch(encoder: TermEncoder, id: number, libraryId: string, sourceId: string, b: EventBatch, cp: Checkpoint, pooled?: WireColumns): WireBatch {
+  const n = b.length;
+  const resetTerms = encoder.begin(libraryId);
+  const added: string[] = [];
+  const source = encoder.one(sourceId, added);
+  const columns = pooled !== undefined && pooled.lineOffset.length >= n ? pooled : newWireColumns(Math.max(n, 1));
+  for (const column of TERM_COLUMNS) encoder.column(b[column], n, columns.terms[column], added);
+  // Columns may hold stale rows past `n` (EventBatch.recycle): copy exactly n.
+  const { lineOffset, tsMs, bytes, status, denied } = columns;
+  for (let i = 0; i < n; i++) {
+    lineOffset[i] = b.lineOffset[i]!;
+    tsMs[i] = b.tsMs[i]!;
+    bytes[i] = b.bytes[i]!;
+    status[i] = b.status[i]!;
+    denied[i] = b.denied[i]!;
+  }
+  return { id, libraryId, sourceId, source, now: new Date().toISOString(), rows: n, resetTerms, added, columns, path: b.path.slice(0, n), quarantine: b.quarantine.slice(), findings: copyFindings(b.findings), cp: { ...cp } };
+}
+
+// ---------------------------------------------------------------------------------------------
 // SQLite
 
 /** Rows per multi-row INSERT: one statement step per 64 rows instead of per row (16 × 64 parameters, far below SQLite's limit). */
@@ -134,62 +224,74 @@ const ROWS_PER_INSERT = 64;
 const SQLITE_BATCH_ROWS = 25_000;
 
 /**
- * The statements and the transaction, for whichever thread owns the connection. Rows arrive as
- * columns, through `row(i, out, at)`, which writes row i's 14 values (all but library and source) at `at`.
+ * The statements and the transaction, for whichever thread owns the connection: resolves the batch's
+ * new terms, then writes its events, quarantined lines, findings and checkpoint, all in one transaction.
  */
-function sqliteWriter(db: import('better-sqlite3').Database) {
+function sqliteWriter(db: import('better-sqlite3').Database): (m: WireBatch) => void {
   const one = `(${new Array(16).fill('?').join(', ')})`;
-  const insertEvent = db.prepare(`INSERT OR IGNORE INTO web_events (${EVENT_COLUMNS}) VALUES ${one}`);
-  const insertEvents = db.prepare(`INSERT OR IGNORE INTO web_events (${EVENT_COLUMNS}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(', ')}`);
+  const insertEvent = db.prepare(`INSERT OR IGNORE INTO web_event_rows (${EVENT_COLUMNS}) VALUES ${one}`);
+  const insertEvents = db.prepare(`INSERT OR IGNORE INTO web_event_rows (${EVENT_COLUMNS}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(', ')}`);
+  const findTerm = db.prepare('SELECT id FROM web_terms WHERE library_id = ? AND value = ?').pluck();
+  const insertTerm = db.prepare('INSERT INTO web_terms (library_id, value) VALUES (?, ?)');
   const insertQuarantine = db.prepare('INSERT OR IGNORE INTO ingest_quarantine (library_id, source_id, line_offset, line_no, field, reason, raw, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const upsertFinding = db.prepare(`INSERT INTO findings (id, library_id, finding_key, rule_id, clauses_json, severity, subject, person_id, window_start_ms, window_end_ms, event_count, bytes, minutes, evidence_json, state, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?) ON CONFLICT (library_id, finding_key) DO UPDATE SET ${FINDING_UPDATE}`);
   const checkpoint = db.prepare('UPDATE ingest_sources SET byte_offset = ?, line_no = ?, accepted = ?, quarantined = ?, updated_at = ? WHERE id = ?');
+  const terms = new TermIds();
   const many: unknown[] = new Array(16 * ROWS_PER_INSERT);
   const single: unknown[] = new Array(16);
-  return db.transaction(
-    (libraryId: string, sourceId: string, rows: number, row: (i: number, out: unknown[], at: number) => void, quarantine: readonly QuarantineRow[], findings: Iterable<FindingUpsert>, cp: Checkpoint, now: string) => {
-      let i = 0;
-      for (; i + ROWS_PER_INSERT <= rows; i += ROWS_PER_INSERT) {
-        for (let r = 0; r < ROWS_PER_INSERT; r++) {
-          const at = r * 16;
-          many[at] = libraryId;
-          many[at + 1] = sourceId;
-          row(i + r, many, at + 2);
-        }
-        insertEvents.run(many);
-      }
-      for (; i < rows; i++) {
-        single[0] = libraryId;
-        single[1] = sourceId;
-        row(i, single, 2);
-        insertEvent.run(single);
-      }
-      for (const q of quarantine) insertQuarantine.run(libraryId, sourceId, q.lineOffset, q.lineNo, q.field, q.reason, q.raw, now);
-      for (const f of findings) {
-        upsertFinding.run(randomUUID(), libraryId, f.key, f.ruleId, JSON.stringify(f.clauses), f.severity, f.subject, f.personId, f.windowStart, f.windowEnd, f.count, f.bytes, f.minutes, JSON.stringify(f.evidence), now, now);
-      }
-      checkpoint.run(cp.byteOffset, cp.lineNo, cp.accepted, cp.quarantined, now, sourceId);
-    },
-  );
-}
-
-function batchRow(b: EventBatch): (i: number, out: unknown[], at: number) => void {
-  return (i, out, at) => {
-    out[at] = b.lineOffset[i];
-    out[at + 1] = b.tsMs[i];
-    out[at + 2] = b.personId[i];
-    out[at + 3] = b.clientIp[i];
-    out[at + 4] = b.username[i];
-    out[at + 5] = b.host[i];
-    out[at + 6] = b.domain[i];
-    out[at + 7] = b.path[i];
-    out[at + 8] = b.method[i];
-    out[at + 9] = b.status[i];
-    out[at + 10] = b.bytes[i];
-    out[at + 11] = b.mime[i];
-    out[at + 12] = b.categories[i];
-    out[at + 13] = b.denied[i];
+  const write = db.transaction((m: WireBatch) => {
+    const { libraryId, columns: c } = m;
+    terms.begin(m.resetTerms);
+    for (const value of m.added) {
+      const known = findTerm.get(libraryId, value) as number | undefined;
+      terms.push(known ?? Number(insertTerm.run(libraryId, value).lastInsertRowid));
+    }
+    const source = terms.of(m.source);
+    const { personId, clientIp, username, host, domain, method, mime, categories } = c.terms;
+    const row = (i: number, out: unknown[], at: number): void => {
+      out[at] = libraryId;
+      out[at + 1] = source;
+      out[at + 2] = c.lineOffset[i];
+      out[at + 3] = c.tsMs[i];
+      out[at + 4] = terms.of(personId[i]!);
+      out[at + 5] = terms.of(clientIp[i]!);
+      out[at + 6] = terms.of(username[i]!);
+      out[at + 7] = terms.of(host[i]!);
+      out[at + 8] = terms.of(domain[i]!);
+      out[at + 9] = m.path[i];
+      out[at + 10] = terms.of(method[i]!);
+      out[at + 11] = c.status[i];
+      out[at + 12] = c.bytes[i];
+      out[at + 13] = terms.of(mime[i]!);
+      out[at + 14] = terms.of(categories[i]!);
+      out[at + 15] = c.denied[i];
+    };
+    const rows = m.rows;
+    let i = 0;
+    for (; i + ROWS_PER_INSERT <= rows; i += ROWS_PER_INSERT) {
+      for (let r = 0; r < ROWS_PER_INSERT; r++) row(i + r, many, r * 16);
+      insertEvents.run(many);
+    }
+    for (; i < rows; i++) {
+      row(i, single, 0);
+      insertEvent.run(single);
+    }
+    const sourceId = m.sourceId;
+    for (const q of m.quarantine) insertQuarantine.run(libraryId, sourceId, q.lineOffset, q.lineNo, q.field, q.reason, q.raw, m.now);
+    for (const f of m.findings) {
+      upsertFinding.run(randomUUID(), libraryId, f.key, f.ruleId, JSON.stringify(f.clauses), f.severity, f.subject, f.personId, f.windowStart, f.windowEnd, f.count, f.bytes, f.minutes, JSON.stringify(f.evidence), m.now, m.now);
+    }
+    checkpoint.run(m.cp.byteOffset, m.cp.lineNo, m.cp.accepted, m.cp.quarantined, m.now, sourceId);
+  });
+  return (m) => {
+    try {
+      write(m);
+    } catch (error) {
+      // Rolled back: the terms this batch added may not exist.
+      terms.clear();
+      throw error;
+    }
   };
 }
 
@@ -202,9 +304,13 @@ function batchRow(b: EventBatch): (i: number, out: unknown[], at: number) => voi
  */
 function tuneWriter(db: import('better-sqlite3').Database): void {
   db.pragma('synchronous = NORMAL');
-  // Inserts touch the right edge of the table and two indexes plus one leaf per person in the third:
-  // a few MiB. 16 MiB (the build's default, set explicitly) leaves room and keeps RSS in bounds.
+  // Inserts touch the right edge of the table and of the time index, and the findings: a few MiB.
+  // 16 MiB (the build's default, set explicitly) leaves room and keeps RSS in bounds.
   db.pragma('cache_size = -16384');
+  // Every batch rewrites the right-hand pages of the table and the time index; checkpointing the WAL
+  // every 1,000 pages (the default) copies those same pages into the file again every few batches.
+  // 10,000 pages (40 MiB of WAL) copies each page about ten times less often.
+  db.pragma('wal_autocheckpoint = 10000');
 }
 
 /**
@@ -233,98 +339,37 @@ class CommitChain {
   }
 }
 
-/** Writes on the caller's connection, synchronously: for in-memory databases and as the fallback. */
-function inlineSqliteSink(db: import('better-sqlite3').Database): WebEventSink {
-  let write: ReturnType<typeof sqliteWriter> | null = null;
+/** Writes on the caller's connection: for in-memory databases, and small commits before a writer thread is needed. */
+function inlineSqliteSink(db: import('better-sqlite3').Database, encoder = new TermEncoder()): WebEventSink {
+  let write: ((m: WireBatch) => void) | null = null;
   const chain = new CommitChain();
   return {
     batchRows: SQLITE_BATCH_ROWS,
+    copiesBatch: true,
     commit(libraryId, sourceId, batch, cp) {
+      const message = encodeBatch(encoder, 0, libraryId, sourceId, batch, cp);
       return chain.then(() => {
         if (write === null) {
           tuneWriter(db);
           write = sqliteWriter(db);
         }
-        write(libraryId, sourceId, batch.length, batchRow(batch), batch.quarantine, batch.findings.values(), cp, new Date().toISOString());
+        write(message);
       });
     },
     async release() {
       await chain.settled();
       chain.reset();
+      encoder.reset();
     },
   };
 }
 
 // ----- the writer thread
 
-/** A copy of a batch's first `length` rows (for small batches written later than handed in). */
-function snapshot(b: EventBatch): EventBatch {
-  const copy = new EventBatch();
-  const n = b.length;
-  for (const column of ['lineOffset', 'tsMs', 'personId', 'clientIp', 'username', 'host', 'domain', 'path', 'method', 'status', 'bytes', 'mime', 'categories', 'denied'] as const) {
-    (copy[column] as unknown[]).push(...b[column].slice(0, n));
-  }
-  copy.length = n;
-  copy.quarantine.push(...b.quarantine);
-  for (const [key, f] of b.findings) copy.findings.set(key, f);
-  return copy;
-}
-
-/** String columns travel dictionary-encoded: most values (people, addresses, hosts, methods) repeat. */
-const DICT_COLUMNS = ['personId', 'clientIp', 'username', 'host', 'domain', 'method', 'mime', 'categories'] as const;
-type DictColumn = (typeof DICT_COLUMNS)[number];
-/** Past this many distinct values in a column, both sides start their dictionaries over. */
-const DICT_LIMIT = 65_536;
-/** Below this many rows a commit is written on the caller's connection: small runs need no thread. */
-const WORKER_MIN_ROWS = 2_000;
-
-/**
- * The fixed-width columns of a batch. They travel to the thread and back (transferred, not copied)
- * and are reused: allocating them per batch, and freeing them on the other thread, only grew memory.
- * They may be longer than the batch: rows past WireBatch.rows are stale.
- */
-interface WireColumns {
-  ids: Record<DictColumn, Int32Array>;
-  lineOffset: Float64Array;
-  tsMs: Float64Array;
-  bytes: Float64Array;
-  status: Int32Array;
-  denied: Uint8Array;
-}
-
-interface WireBatch {
-  id: number;
-  libraryId: string;
-  sourceId: string;
-  now: string;
-  rows: number;
-  /** Clear the dictionaries before applying `added`. */
-  resetDicts: boolean;
-  /** New dictionary entries per column, in id order. */
-  added: Record<DictColumn, string[]>;
-  columns: WireColumns;
-  path: Array<string | null>;
-  quarantine: QuarantineRow[];
-  findings: FindingUpsert[];
-  cp: Checkpoint;
-}
-
 type WorkerReply = ({ id: number; ok: true } | { id: number; ok: false; message: string; code?: string }) & { columns?: WireColumns };
 
-function wireBuffers(c: WireColumns): ArrayBuffer[] {
-  return [c.lineOffset.buffer, c.tsMs.buffer, c.bytes.buffer, c.status.buffer, c.denied.buffer, ...DICT_COLUMNS.map((d) => c.ids[d].buffer)] as ArrayBuffer[];
-}
-
-function newWireColumns(capacity: number): WireColumns {
-  return {
-    ids: Object.fromEntries(DICT_COLUMNS.map((d) => [d, new Int32Array(capacity)])) as Record<DictColumn, Int32Array>,
-    lineOffset: new Float64Array(capacity),
-    tsMs: new Float64Array(capacity),
-    bytes: new Float64Array(capacity),
-    status: new Int32Array(capacity),
-    denied: new Uint8Array(capacity),
-  };
-}
+/** Below this many rows a commit is written on the caller's connection: small runs need no thread. */
+const WORKER_MIN_ROWS = 2_000;
 
 /**
  * Hands batches to a writer thread that owns a second connection to the same database file. The
@@ -332,19 +377,22 @@ function newWireColumns(capacity: number): WireColumns {
  * thread has committed it. Batches are written in order, one transaction each. The thread starts on
  * the first batch of WORKER_MIN_ROWS or more and ends at release(); smaller commits before then are
  * written inline, after anything in flight, so order is kept either way.
+ *
+ * Memory is bounded by the caller: LineIngestor awaits the hand-off before last at each hand-off, so
+ * at most two batches are in flight (one being written, one queued) while a third fills.
  */
 class WorkerSqliteSink implements WebEventSink {
   readonly batchRows = SQLITE_BATCH_ROWS;
   readonly copiesBatch = true;
   private worker: Worker | null = null;
   private inline: WebEventSink | null = null;
+  private readonly encoder = new TermEncoder();
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   /** Inline commits not yet done: a batch for the thread is posted only after them. */
   private inlineTail: Promise<void> = Promise.resolve();
   /** The last commit handed to the thread. */
   private threadTail: Promise<void> = Promise.resolve();
-  private dicts = new Map<DictColumn, Map<string, number>>();
   /** Column buffers back from the thread, for the next batches. */
   private pool: WireColumns[] = [];
   /** The first failure of this run: every later commit rejects with it (see WebEventSink.commit). */
@@ -355,14 +403,13 @@ class WorkerSqliteSink implements WebEventSink {
   commit(libraryId: string, sourceId: string, batch: EventBatch, cp: Checkpoint): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.worker === null && batch.length < WORKER_MIN_ROWS) {
-      this.inline ??= inlineSqliteSink(this.db);
-      // The inline writer reads the batch later (after commits ahead of it), so it gets a copy.
-      const done = this.guard(this.inline.commit(libraryId, sourceId, snapshot(batch), { ...cp }));
+      this.inline ??= inlineSqliteSink(this.db, this.encoder);
+      const done = this.guard(this.inline.commit(libraryId, sourceId, batch, cp));
       this.inlineTail = done.catch(() => undefined);
       return done;
     }
     const worker = this.worker ?? this.start();
-    const message = this.encode(libraryId, sourceId, batch, cp);
+    const message = encodeBatch(this.encoder, this.nextId++, libraryId, sourceId, batch, cp, this.pool.pop() ?? newWireColumns(this.batchRows + 16_384));
     const done = this.guard(new Promise<void>((resolve, reject) => this.pending.set(message.id, { resolve, reject })));
     if (this.pending.size === 1) worker.ref();
     const post = () => {
@@ -389,7 +436,7 @@ class WorkerSqliteSink implements WebEventSink {
     await this.inline?.release?.();
     this.inline = null;
     this.failed = null;
-    this.dicts = new Map();
+    this.encoder.reset();
     this.pool = [];
     const worker = this.worker;
     if (worker === null) return;
@@ -439,79 +486,13 @@ class WorkerSqliteSink implements WebEventSink {
     });
     worker.unref();
     this.worker = worker;
+    // The thread knows no terms yet: the first batch it gets sends them all.
+    this.encoder.reset();
     return worker;
-  }
-
-  private encode(libraryId: string, sourceId: string, b: EventBatch, cp: Checkpoint): WireBatch {
-    const n = b.length;
-    let resetDicts = false;
-    for (const d of this.dicts.values()) {
-      if (d.size > DICT_LIMIT) {
-        resetDicts = true;
-        this.dicts = new Map();
-        break;
-      }
-    }
-    let columns = this.pool.pop();
-    if (columns === undefined || columns.lineOffset.length < n) columns = newWireColumns(Math.max(n, this.batchRows + 16_384));
-    const added = {} as Record<DictColumn, string[]>;
-    for (const column of DICT_COLUMNS) {
-      let dict = this.dicts.get(column);
-      if (dict === undefined) this.dicts.set(column, (dict = new Map()));
-      const values: ReadonlyArray<string | null> = b[column];
-      const out = columns.ids[column];
-      const fresh: string[] = [];
-      // Neighbouring rows often repeat a value (method, MIME type, categories, the same person).
-      let last: string | null = null;
-      let lastId = -1;
-      for (let i = 0; i < n; i++) {
-        const v = values[i] ?? null;
-        if (v === last) {
-          out[i] = lastId;
-          continue;
-        }
-        let id = -1;
-        if (v !== null) {
-          const known = dict.get(v);
-          if (known === undefined) {
-            id = dict.size;
-            dict.set(v, id);
-            fresh.push(v);
-          } else id = known;
-        }
-        out[i] = id;
-        last = v;
-        lastId = id;
-      }
-      added[column] = fresh;
-    }
-    // Columns may hold stale rows past `n` (EventBatch.recycle): copy exactly n.
-    const { lineOffset, tsMs, bytes, status, denied } = columns;
-    for (let i = 0; i < n; i++) {
-      lineOffset[i] = b.lineOffset[i]!;
-      tsMs[i] = b.tsMs[i]!;
-      bytes[i] = b.bytes[i]!;
-      status[i] = b.status[i]!;
-      denied[i] = b.denied[i]!;
-    }
-    return {
-      id: this.nextId++,
-      libraryId,
-      sourceId,
-      now: new Date().toISOString(),
-      rows: n,
-      resetDicts,
-      added,
-      columns,
-      path: b.path.slice(0, n),
-      quarantine: b.quarantine.slice(),
-      findings: [...b.findings.values()],
-      cp: { ...cp },
-    };
   }
 }
 
-/** The writer thread's side: decode each batch against its dictionaries and write it. */
+/** The writer thread's side: write each batch on its own connection, in order; after a failure, none. */
 async function runWriterThread(file: string): Promise<void> {
   const { default: Database } = await import('better-sqlite3');
   const db = new Database(file);
@@ -520,7 +501,6 @@ async function runWriterThread(file: string): Promise<void> {
   db.pragma('busy_timeout = 5000');
   tuneWriter(db);
   const write = sqliteWriter(db);
-  const dicts = Object.fromEntries(DICT_COLUMNS.map((c) => [c, [] as string[]])) as Record<DictColumn, string[]>;
   const port = parentPort!;
   let broken: { message: string; code?: string } | null = null;
   port.on('message', (m: WireBatch | { close: true }) => {
@@ -535,40 +515,8 @@ async function runWriterThread(file: string): Promise<void> {
       return;
     }
     try {
-      for (const c of DICT_COLUMNS) {
-        if (m.resetDicts) dicts[c] = [];
-        for (const v of m.added[c]) dicts[c].push(v);
-      }
-      const c = m.columns;
-      const { personId, clientIp, username, host, domain, method, mime, categories } = c.ids;
-      const d = dicts;
-      const value = (list: string[], id: number): string | null => (id < 0 ? null : list[id]!);
-      write(
-        m.libraryId,
-        m.sourceId,
-        m.rows,
-        (i, out, at) => {
-          out[at] = c.lineOffset[i];
-          out[at + 1] = c.tsMs[i];
-          out[at + 2] = value(d.personId, personId[i]!);
-          out[at + 3] = value(d.clientIp, clientIp[i]!);
-          out[at + 4] = value(d.username, username[i]!);
-          out[at + 5] = value(d.host, host[i]!);
-          out[at + 6] = value(d.domain, domain[i]!);
-          out[at + 7] = m.path[i];
-          out[at + 8] = value(d.method, method[i]!);
-          out[at + 9] = c.status[i];
-          out[at + 10] = c.bytes[i];
-          out[at + 11] = value(d.mime, mime[i]!);
-          out[at + 12] = value(d.categories, categories[i]!);
-          out[at + 13] = c.denied[i];
-        },
-        m.quarantine,
-        m.findings,
-        m.cp,
-        m.now,
-      );
-      port.postMessage({ id: m.id, ok: true, columns: c } satisfies WorkerReply, wireBuffers(c));
+      write(m);
+      port.postMessage({ id: m.id, ok: true, columns: m.columns } satisfies WorkerReply, wireBuffers(m.columns));
     } catch (error) {
       const e = error as Error & { code?: string };
       broken = { message: e.message, ...(e.code ? { code: e.code } : {}) };
@@ -585,16 +533,16 @@ if (!isMainThread && (workerData as { stewardEventWriter?: boolean } | null)?.st
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL
 
-const POSTGRES_BATCH_ROWS = 10_000;
+const POSTGRES_BATCH_ROWS = 25_000;
 
 /** Characters that make an array element need double quotes (and "NULL" in any case, and ''). */
 const NEEDS_QUOTES = /[\s,{}"\\]|^$|^null$/i;
 const elements: string[] = [];
 
 /**
- * A PostgreSQL array literal of text values. Most values (hosts, addresses, ids) need no quotes and
- * go in as they are, so the literal is one join, not a string per element (pg's own encoder builds
- * one per element and runs two regular expressions on each).
+ * A PostgreSQL array literal of text values. Most values need no quotes and go in as they are, so
+ * the literal is one join, not a string per element (pg's own encoder builds one per element and
+ * runs two regular expressions on each).
  */
 function textArray(values: ReadonlyArray<string | null>, n: number): string {
   elements.length = n;
@@ -610,66 +558,180 @@ function textArray(values: ReadonlyArray<string | null>, n: number): string {
   return literal;
 }
 
-function numberArray(values: readonly number[], n: number): string {
-  return `{${(n === values.length ? values : values.slice(0, n)).join(',')}}`;
+function numberArray(values: ArrayLike<number>, n: number): string {
+  let literal = '{';
+  for (let i = 0; i < n; i++) literal += i === 0 ? `${values[i]}` : `,${values[i]}`;
+  return `${literal}}`;
+}
+
+/** An array literal of web_terms ids from a column of local term numbers. */
+function termArray(local: Int32Array, n: number, terms: TermIds): string {
+  let literal = '{';
+  for (let i = 0; i < n; i++) {
+    const id = terms.of(local[i]!);
+    literal += `${i === 0 ? '' : ','}${id === null ? 'NULL' : id}`;
+  }
+  return `${literal}}`;
 }
 
 /**
- * One statement per batch: events, quarantined lines, findings and the checkpoint are data-modifying
- * CTEs over unnest()ed column arrays in a single statement, which PostgreSQL runs as one transaction,
- * so a batch costs one round trip however many rows and findings it has. The literals are built when
- * commit() is called, so the next batch is ready the moment the previous one commits.
+ * The web_terms ids of new strings, in order: inserted when missing, found otherwise. Terms commit
+ * on their own, before the batch that uses them (a term no event refers to is harmless), so
+ * resolving them never holds the batch's transaction open. A string another ingest adds at the
+ * same moment is not visible to this statement's snapshot: it is looked up once more after.
+ */
+async function resolveTerms(pool: import('pg').Pool, libraryId: string, added: readonly string[]): Promise<number[]> {
+  const literal = textArray(added, added.length);
+  const found = await pool.query<{ ord: number; id: number | null }>(
+    `WITH v AS (SELECT value, ord FROM unnest($2::text[]) WITH ORDINALITY AS v(value, ord)),
+      ins AS (INSERT INTO web_terms (library_id, value) SELECT $1, value FROM v ON CONFLICT (library_id, value) DO NOTHING RETURNING id, value)
+    SELECT v.ord, coalesce(ins.id, t.id) AS id FROM v LEFT JOIN ins ON ins.value = v.value LEFT JOIN web_terms t ON t.library_id = $1 AND t.value = v.value ORDER BY v.ord`,
+    [libraryId, literal],
+  );
+  const ids = found.rows.map((r) => (r.id === null ? null : Number(r.id)));
+  const missing = added.filter((_, i) => ids[i] === null);
+  if (missing.length > 0) {
+    const again = await pool.query<{ id: number; value: string }>('SELECT id, value FROM web_terms WHERE library_id = $1 AND value = ANY($2::text[])', [libraryId, textArray(missing, missing.length)]);
+    const byValue = new Map(again.rows.map((r) => [r.value, Number(r.id)]));
+    added.forEach((value, i) => (ids[i] ??= byValue.get(value) ?? null));
+  }
+  return ids.map((id, i) => {
+    if (id === null) throw new Error(`web term "${added[i]}" could not be stored`);
+    return id;
+  });
+}
+
+/**
+ * One transaction per batch on one connection: the events by binary COPY (the cheapest way in for
+ * both sides), then the quarantined lines, findings and checkpoint in one statement of
+ * data-modifying CTEs over unnest()ed arrays. COPY cannot skip a line that is already stored (the
+ * primary key refuses it, failing the whole COPY); that only happens when something else ingested
+ * the same lines since the checkpoint was read, and then the batch is written again as a single
+ * statement whose INSERT … ON CONFLICT DO NOTHING skips them, as before COPY. The batch is encoded
+ * when commit() is called, so the caller refills it at once.
  */
 function postgresSink(pool: import('pg').Pool): WebEventSink {
   const chain = new CommitChain();
+  const encoder = new TermEncoder();
+  const terms = new TermIds();
+  const copy = new BinaryCopyWriter();
   return {
     batchRows: POSTGRES_BATCH_ROWS,
     copiesBatch: true,
-    commit(libraryId, sourceId, b, cp) {
-      const now = new Date().toISOString();
-      const n = b.length;
-      const parts: string[] = [];
-      const params: unknown[] = [libraryId, sourceId, now];
-      const p = (value: unknown): string => `$${params.push(value)}`;
-      if (n > 0) {
-        parts.push(`events AS (INSERT INTO web_events (${EVENT_COLUMNS})
-          SELECT $1::text, $2::text, * FROM unnest(${p(numberArray(b.lineOffset, n))}::bigint[], ${p(numberArray(b.tsMs, n))}::bigint[], ${p(textArray(b.personId, n))}::text[], ${p(textArray(b.clientIp, n))}::text[],
-            ${p(textArray(b.username, n))}::text[], ${p(textArray(b.host, n))}::text[], ${p(textArray(b.domain, n))}::text[], ${p(textArray(b.path, n))}::text[], ${p(textArray(b.method, n))}::text[],
-            ${p(numberArray(b.status, n))}::int[], ${p(numberArray(b.bytes, n))}::bigint[], ${p(textArray(b.mime, n))}::text[], ${p(textArray(b.categories, n))}::text[], ${p(numberArray(b.denied, n))}::int[])
-          ON CONFLICT DO NOTHING)`);
-      }
-      const q = b.quarantine;
-      if (q.length > 0) {
-        const m = q.length;
-        parts.push(`quarantined AS (INSERT INTO ingest_quarantine (library_id, source_id, line_offset, line_no, field, reason, raw, at)
-          SELECT $1::text, $2::text, u.*, $3::text FROM unnest(${p(numberArray(q.map((r) => r.lineOffset), m))}::bigint[], ${p(numberArray(q.map((r) => r.lineNo), m))}::bigint[], ${p(textArray(q.map((r) => r.field), m))}::text[],
-            ${p(textArray(q.map((r) => r.reason), m))}::text[], ${p(textArray(q.map((r) => r.raw), m))}::text[]) AS u
-          ON CONFLICT DO NOTHING)`);
-      }
-      if (b.findings.size > 0) {
-        // Keys are unique within a batch (a map by key), so one upsert can take them all.
-        const f = [...b.findings.values()];
-        const m = f.length;
-        parts.push(`found AS (INSERT INTO findings (id, library_id, finding_key, rule_id, clauses_json, severity, subject, person_id, window_start_ms, window_end_ms, event_count, bytes, minutes, evidence_json, state, created_at, updated_at)
-          SELECT u.id, $1::text, u.key, u.rule_id, u.clauses, u.severity, u.subject, u.person_id, u.window_start, u.window_end, u.count, u.bytes, u.minutes, u.evidence, 'new', $3::text, $3::text
-          FROM unnest(${p(textArray(f.map(() => randomUUID()), m))}::text[], ${p(textArray(f.map((x) => x.key), m))}::text[], ${p(textArray(f.map((x) => x.ruleId), m))}::text[],
-            ${p(textArray(f.map((x) => JSON.stringify(x.clauses)), m))}::text[], ${p(textArray(f.map((x) => x.severity), m))}::text[], ${p(textArray(f.map((x) => x.subject), m))}::text[],
-            ${p(textArray(f.map((x) => x.personId), m))}::text[], ${p(numberArray(f.map((x) => x.windowStart), m))}::bigint[], ${p(numberArray(f.map((x) => x.windowEnd), m))}::bigint[],
-            ${p(numberArray(f.map((x) => x.count), m))}::bigint[], ${p(numberArray(f.map((x) => x.bytes), m))}::bigint[], ${p(numberArray(f.map((x) => x.minutes), m))}::float8[],
-            ${p(textArray(f.map((x) => JSON.stringify(x.evidence)), m))}::text[])
-            AS u(id, key, rule_id, clauses, severity, subject, person_id, window_start, window_end, count, bytes, minutes, evidence)
-          ON CONFLICT (library_id, finding_key) DO UPDATE SET ${FINDING_UPDATE})`);
-      }
-      const text = `${parts.length > 0 ? `WITH ${parts.join(',\n')}\n` : ''}UPDATE ingest_sources SET byte_offset = ${p(cp.byteOffset)}, line_no = ${p(cp.lineNo)}, accepted = ${p(cp.accepted)}, quarantined = ${p(cp.quarantined)}, updated_at = $3::text WHERE id = $2::text AND library_id = $1::text`;
-      // A single statement is a transaction of its own: one round trip per batch, and a commit that
-      // waits for the WAL flush as any other (full durability: a committed batch survives a crash).
+    commit(libraryId, sourceId, batch, cp) {
+      const m = encodeBatch(encoder, 0, libraryId, sourceId, batch, cp);
       return chain.then(async () => {
-        await pool.query(text, params);
+        terms.begin(m.resetTerms);
+        if (m.added.length > 0) {
+          try {
+            for (const id of await resolveTerms(pool, libraryId, m.added)) terms.push(id);
+          } catch (error) {
+            terms.clear();
+            throw error;
+          }
+        }
+        const client = await pool.connect();
+        let broken = false;
+        try {
+          await client.query('BEGIN');
+          if (m.rows > 0) await copyEvents(client, copy, m, terms);
+          const rest = batchStatement(m, terms, false);
+          await client.query(rest.text, rest.params);
+          // Full durability: COMMIT waits for the WAL flush, so a committed batch survives a crash.
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => (broken = true));
+          if (!isStoredLine(error)) throw error;
+          const all = batchStatement(m, terms, true);
+          await client.query(all.text, all.params);
+        } finally {
+          client.release(broken);
+        }
       });
     },
     async release() {
       await chain.settled();
       chain.reset();
+      encoder.reset();
     },
   };
+}
+
+/** The batch's events as one binary COPY into web_event_rows, on a connection inside a transaction. */
+async function copyEvents(client: import('pg').PoolClient, copy: BinaryCopyWriter, m: WireBatch, terms: TermIds): Promise<void> {
+  const c = m.columns;
+  const { personId, clientIp, username, host, domain, method, mime, categories } = c.terms;
+  const source = terms.of(m.source);
+  copy.begin();
+  for (let i = 0; i < m.rows; i++) {
+    copy.row(16);
+    copy.text(m.libraryId);
+    copy.int4(source);
+    copy.int8(c.lineOffset[i]!);
+    copy.int8(c.tsMs[i]!);
+    copy.int4(terms.of(personId[i]!));
+    copy.int4(terms.of(clientIp[i]!));
+    copy.int4(terms.of(username[i]!));
+    copy.int4(terms.of(host[i]!));
+    copy.int4(terms.of(domain[i]!));
+    copy.text(m.path[i] ?? null);
+    copy.int4(terms.of(method[i]!));
+    copy.int4(c.status[i]!);
+    copy.int8(c.bytes[i]!);
+    copy.int4(terms.of(mime[i]!));
+    copy.int4(terms.of(categories[i]!));
+    copy.int4(c.denied[i]!);
+  }
+  const stream = client.query(copyFrom(`COPY web_event_rows (${EVENT_COLUMNS}) FROM STDIN (FORMAT binary)`));
+  stream.end(copy.end());
+  await finished(stream);
+}
+
+/** The error of a COPY that met a line already stored (the primary key of web_event_rows). */
+function isStoredLine(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string };
+  return e.code === '23505' && e.constraint === 'web_event_rows_pk';
+}
+
+function batchStatement(m: WireBatch, terms: TermIds, withEvents: boolean): { text: string; params: unknown[] } {
+  const n = m.rows;
+  const c = m.columns;
+  const t = c.terms;
+  const parts: string[] = [];
+  const params: unknown[] = [m.libraryId, m.sourceId, m.now];
+  const p = (value: unknown): string => `$${params.push(value)}`;
+  if (withEvents && n > 0) {
+    const source = terms.of(m.source);
+    parts.push(`events AS (INSERT INTO web_event_rows (${EVENT_COLUMNS})
+      SELECT $1::text, ${p(source)}::int, * FROM unnest(${p(numberArray(c.lineOffset, n))}::bigint[], ${p(numberArray(c.tsMs, n))}::bigint[], ${p(termArray(t.personId, n, terms))}::int[],
+        ${p(termArray(t.clientIp, n, terms))}::int[], ${p(termArray(t.username, n, terms))}::int[], ${p(termArray(t.host, n, terms))}::int[], ${p(termArray(t.domain, n, terms))}::int[],
+        ${p(textArray(m.path, n))}::text[], ${p(termArray(t.method, n, terms))}::int[], ${p(numberArray(c.status, n))}::int[], ${p(numberArray(c.bytes, n))}::bigint[],
+        ${p(termArray(t.mime, n, terms))}::int[], ${p(termArray(t.categories, n, terms))}::int[], ${p(numberArray(c.denied, n))}::int[])
+      ON CONFLICT DO NOTHING)`);
+  }
+  const q = m.quarantine;
+  if (q.length > 0) {
+    const k = q.length;
+    parts.push(`quarantined AS (INSERT INTO ingest_quarantine (library_id, source_id, line_offset, line_no, field, reason, raw, at)
+      SELECT $1::text, $2::text, u.*, $3::text FROM unnest(${p(numberArray(q.map((r) => r.lineOffset), k))}::bigint[], ${p(numberArray(q.map((r) => r.lineNo), k))}::bigint[], ${p(textArray(q.map((r) => r.field), k))}::text[],
+        ${p(textArray(q.map((r) => r.reason), k))}::text[], ${p(textArray(q.map((r) => r.raw), k))}::text[]) AS u
+      ON CONFLICT DO NOTHING)`);
+  }
+  if (m.findings.length > 0) {
+    // Keys are unique within a batch (a map by key), so one upsert can take them all.
+    const f = m.findings;
+    const k = f.length;
+    parts.push(`found AS (INSERT INTO findings (id, library_id, finding_key, rule_id, clauses_json, severity, subject, person_id, window_start_ms, window_end_ms, event_count, bytes, minutes, evidence_json, state, created_at, updated_at)
+      SELECT u.id, $1::text, u.key, u.rule_id, u.clauses, u.severity, u.subject, u.person_id, u.window_start, u.window_end, u.count, u.bytes, u.minutes, u.evidence, 'new', $3::text, $3::text
+      FROM unnest(${p(textArray(f.map(() => randomUUID()), k))}::text[], ${p(textArray(f.map((x) => x.key), k))}::text[], ${p(textArray(f.map((x) => x.ruleId), k))}::text[],
+        ${p(textArray(f.map((x) => JSON.stringify(x.clauses)), k))}::text[], ${p(textArray(f.map((x) => x.severity), k))}::text[], ${p(textArray(f.map((x) => x.subject), k))}::text[],
+        ${p(textArray(f.map((x) => x.personId), k))}::text[], ${p(numberArray(f.map((x) => x.windowStart), k))}::bigint[], ${p(numberArray(f.map((x) => x.windowEnd), k))}::bigint[],
+        ${p(numberArray(f.map((x) => x.count), k))}::bigint[], ${p(numberArray(f.map((x) => x.bytes), k))}::bigint[], ${p(numberArray(f.map((x) => x.minutes), k))}::float8[],
+        ${p(textArray(f.map((x) => JSON.stringify(x.evidence)), k))}::text[])
+        AS u(id, key, rule_id, clauses, severity, subject, person_id, window_start, window_end, count, bytes, minutes, evidence)
+      ON CONFLICT (library_id, finding_key) DO UPDATE SET ${FINDING_UPDATE})`);
+  }
+  const cp = m.cp;
+  const text = `${parts.length > 0 ? `WITH ${parts.join(',\n')}\n` : ''}UPDATE ingest_sources SET byte_offset = ${p(cp.byteOffset)}, line_no = ${p(cp.lineNo)}, accepted = ${p(cp.accepted)}, quarantined = ${p(cp.quarantined)}, updated_at = $3::text WHERE id = $2::text AND library_id = $1::text`;
+  return { text, params };
 }

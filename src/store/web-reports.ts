@@ -1,8 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { dateOfDay, weekdayOfDay } from '../domain/local-time.js';
 import type { LibraryProfile } from '../domain/pack.js';
 import { WorkCalendar } from '../engine/rules/work-calendar.js';
-import type { Database, FindingsTable } from './schema.js';
+import type { Database, FindingsTable, WebEventRowsTable } from './schema.js';
 import { nowIso } from './ids.js';
 
 /**
@@ -56,8 +56,23 @@ export interface TimeRange {
 
 const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 
+/**
+ * A library's stored events in the range (web_event_rows: strings as web_terms ids). Aggregates group
+ * by those ids and resolve only the few terms they return (term()), never a join per event.
+ */
 function events(db: Executor, libraryId: string, range: TimeRange) {
-  return db.selectFrom('web_events as e').where('e.library_id', '=', libraryId).where('e.ts_ms', '>=', range.fromMs).where('e.ts_ms', '<', range.toMs);
+  return db.selectFrom('web_event_rows as e').where('e.library_id', '=', libraryId).where('e.ts_ms', '>=', range.fromMs).where('e.ts_ms', '<', range.toMs);
+}
+
+/** The strings of web_terms ids. */
+async function termValues(db: Executor, ids: Iterable<number | null>): Promise<Map<number, string>> {
+  const wanted = [...new Set([...ids].filter((id): id is number => id !== null).map(Number))];
+  const values = new Map<number, string>();
+  for (let i = 0; i < wanted.length; i += 500) {
+    const rows = await db.selectFrom('web_terms').select(['id', 'value']).where('id', 'in', wanted.slice(i, i + 500)).execute();
+    for (const r of rows) values.set(Number(r.id), r.value);
+  }
+  return values;
 }
 
 const COUNTS = [sql<number>`count(*)`.as('requests'), sql<number>`sum(e.bytes)`.as('bytes'), sql<number>`sum(e.denied)`.as('denied')] as const;
@@ -75,8 +90,9 @@ export interface PersonCounts {
 }
 
 export async function countsByPerson(db: Executor, libraryId: string, range: TimeRange): Promise<PersonCounts[]> {
-  const rows = await events(db, libraryId, range).select(['e.person_id', ...COUNTS]).groupBy('e.person_id').execute();
-  return rows.map((r) => ({ personId: r.person_id, requests: num(r.requests), bytes: num(r.bytes), denied: num(r.denied) }));
+  const rows = await events(db, libraryId, range).select(['e.person_no', ...COUNTS]).groupBy('e.person_no').execute();
+  const people = await termValues(db, rows.map((r) => r.person_no));
+  return rows.map((r) => ({ personId: r.person_no === null ? null : (people.get(Number(r.person_no)) ?? null), requests: num(r.requests), bytes: num(r.bytes), denied: num(r.denied) }));
 }
 
 export interface Totals {
@@ -113,16 +129,17 @@ const splitCategories = (categories: string): string[] => (categories === '' ? [
 
 /** Requests per category, most requested first (one pass, grouped by category list and person). */
 export async function byCategory(db: Executor, libraryId: string, range: TimeRange): Promise<CountRow[]> {
-  const rows = await events(db, libraryId, range).select(['e.categories', 'e.person_id', ...COUNTS]).groupBy(['e.categories', 'e.person_id']).execute();
-  const totals = new Map<string, CountRow & { seen: Set<string> }>();
+  const rows = await events(db, libraryId, range).select(['e.categories_no', 'e.person_no', ...COUNTS]).groupBy(['e.categories_no', 'e.person_no']).execute();
+  const lists = await termValues(db, rows.map((r) => r.categories_no));
+  const totals = new Map<string, CountRow & { seen: Set<number> }>();
   for (const r of rows) {
-    for (const name of splitCategories(r.categories)) {
+    for (const name of splitCategories(lists.get(Number(r.categories_no)) ?? '')) {
       let t = totals.get(name);
       if (!t) totals.set(name, (t = { key: name, requests: 0, bytes: 0, denied: 0, people: 0, seen: new Set() }));
       t.requests += num(r.requests);
       t.bytes += num(r.bytes);
       t.denied += num(r.denied);
-      if (r.person_id !== null) t.seen.add(r.person_id);
+      if (r.person_no !== null) t.seen.add(Number(r.person_no));
     }
   }
   return [...totals.values()].map(({ seen, ...t }) => ({ ...t, people: seen.size })).sort((a, b) => b.requests - a.requests || a.key.localeCompare(b.key));
@@ -130,24 +147,34 @@ export async function byCategory(db: Executor, libraryId: string, range: TimeRan
 
 /** The most requested registrable domains, with how many domains there are in all. */
 export async function byDomain(db: Executor, libraryId: string, range: TimeRange, page: { limit: number; offset: number }): Promise<{ total: number; rows: CountRow[] }> {
-  // The window count runs after grouping: it is the number of domains, in the same pass.
-  const rows = await events(db, libraryId, range)
-    .select(['e.domain', ...COUNTS, sql<number>`count(*) over ()`.as('domains')])
-    .groupBy('e.domain')
-    .orderBy(sql`count(*)`, 'desc')
-    .orderBy('e.domain')
+  // Grouped by term id, then named: the join is per domain, not per event. The window count runs
+  // after grouping: it is the number of domains, in the same pass.
+  const grouped = events(db, libraryId, range)
+    .select(['e.domain_no', ...COUNTS, sql<number>`count(*) over ()`.as('domains')])
+    .groupBy('e.domain_no')
+    .as('g');
+  const rows = await db
+    .selectFrom(grouped)
+    .innerJoin('web_terms as t', 't.id', 'g.domain_no')
+    .select(['g.domain_no', 't.value as domain', 'g.requests', 'g.bytes', 'g.denied', 'g.domains'])
+    .orderBy('g.requests', 'desc')
+    .orderBy('t.value')
     .limit(page.limit)
     .offset(page.offset)
     .execute();
-  const domains = rows.map((r) => r.domain);
-  const people = new Map<string, number>();
-  if (domains.length > 0) {
-    const pairs = await events(db, libraryId, range).select(['e.domain']).where('e.domain', 'in', domains).where('e.person_id', 'is not', null).groupBy(['e.domain', 'e.person_id']).execute();
-    for (const p of pairs) people.set(p.domain, (people.get(p.domain) ?? 0) + 1);
+  const people = new Map<number, number>();
+  if (rows.length > 0) {
+    const pairs = await events(db, libraryId, range)
+      .select(['e.domain_no'])
+      .where('e.domain_no', 'in', rows.map((r) => r.domain_no))
+      .where('e.person_no', 'is not', null)
+      .groupBy(['e.domain_no', 'e.person_no'])
+      .execute();
+    for (const p of pairs) people.set(Number(p.domain_no), (people.get(Number(p.domain_no)) ?? 0) + 1);
   }
   // Past the last page there are no rows to carry the window count; count the domains then.
-  const total = rows.length > 0 ? num(rows[0]!.domains) : page.offset === 0 ? 0 : num((await db.selectFrom(events(db, libraryId, range).select('e.domain').groupBy('e.domain').as('d')).select(sql<number>`count(*)`.as('n')).executeTakeFirst())?.n);
-  return { total, rows: rows.map((r) => ({ key: r.domain, requests: num(r.requests), bytes: num(r.bytes), denied: num(r.denied), people: people.get(r.domain) ?? 0 })) };
+  const total = rows.length > 0 ? num(rows[0]!.domains) : page.offset === 0 ? 0 : num((await db.selectFrom(events(db, libraryId, range).select('e.domain_no').groupBy('e.domain_no').as('d')).select(sql<number>`count(*)`.as('n')).executeTakeFirst())?.n);
+  return { total, rows: rows.map((r) => ({ key: r.domain, requests: num(r.requests), bytes: num(r.bytes), denied: num(r.denied), people: people.get(Number(r.domain_no)) ?? 0 })) };
 }
 
 export interface GroupRow extends CountRow {
@@ -469,35 +496,44 @@ export async function evidenceEvents(db: Executor, library: Pick<LibraryInfo, 'i
     return at > 0 && Number.isInteger(offset) ? [{ sourceId: id.slice(0, at), offset }] : [];
   });
   if (keys.length === 0) return [];
-  const out: EvidenceEvent[] = [];
+  // Sources by term id, then rows by primary key (source_no, line_offset), then their terms.
+  const sourceIds = [...new Set(keys.map((k) => k.sourceId))];
+  const sources = new Map((await db.selectFrom('web_terms').select(['id', 'value']).where('library_id', '=', library.id).where('value', 'in', sourceIds).execute()).map((t) => [t.value, Number(t.id)]));
+  const wanted = keys.flatMap((k) => (sources.has(k.sourceId) ? [{ sourceNo: sources.get(k.sourceId)!, offset: k.offset }] : []));
+  const rows: Array<Selectable<WebEventRowsTable>> = [];
   // Evidence lists are short (the engine keeps up to 20 per finding); chunking keeps the OR small regardless.
-  for (let i = 0; i < keys.length; i += 100) {
-    const chunk = keys.slice(i, i + 100);
-    const rows = await db
-      .selectFrom('web_events')
-      .selectAll()
-      .where('library_id', '=', library.id)
-      .where((eb) => eb.or(chunk.map((k) => eb.and([eb('source_id', '=', k.sourceId), eb('line_offset', '=', k.offset)]))))
-      .execute();
-    for (const r of rows) {
-      out.push({
-        id: `${r.source_id}:${num(r.line_offset)}`,
-        ts_ms: num(r.ts_ms),
-        person_id: r.person_id,
-        client_ip: r.client_ip,
-        username: r.username,
-        host: r.host,
-        domain: r.domain,
-        path: library.privacy === 'domain' ? null : r.path,
-        method: r.method,
-        status: num(r.status),
-        bytes: num(r.bytes),
-        mime: r.mime,
-        categories: r.categories === '' ? [] : r.categories.split(','),
-        denied: num(r.denied) === 1,
-      });
-    }
+  for (let i = 0; i < wanted.length; i += 100) {
+    const chunk = wanted.slice(i, i + 100);
+    rows.push(
+      ...(await db
+        .selectFrom('web_event_rows')
+        .selectAll()
+        .where('library_id', '=', library.id)
+        .where((eb) => eb.or(chunk.map((k) => eb.and([eb('source_no', '=', k.sourceNo), eb('line_offset', '=', k.offset)]))))
+        .execute()),
+    );
   }
+  const terms = await termValues(db, rows.flatMap((r) => [r.source_no, r.person_no, r.client_ip_no, r.username_no, r.host_no, r.domain_no, r.method_no, r.mime_no, r.categories_no]));
+  const term = (id: number | null): string | null => (id === null ? null : (terms.get(Number(id)) ?? null));
+  const out: EvidenceEvent[] = rows.map((r) => {
+    const categories = term(r.categories_no) ?? '';
+    return {
+      id: `${term(r.source_no)}:${num(r.line_offset)}`,
+      ts_ms: num(r.ts_ms),
+      person_id: term(r.person_no),
+      client_ip: term(r.client_ip_no) ?? '',
+      username: term(r.username_no),
+      host: term(r.host_no) ?? '',
+      domain: term(r.domain_no) ?? '',
+      path: library.privacy === 'domain' ? null : r.path,
+      method: term(r.method_no) ?? '',
+      status: num(r.status),
+      bytes: num(r.bytes),
+      mime: term(r.mime_no),
+      categories: categories === '' ? [] : categories.split(','),
+      denied: num(r.denied) === 1,
+    };
+  });
   return out.sort((a, b) => a.ts_ms - b.ts_ms || a.id.localeCompare(b.id));
 }
 

@@ -159,6 +159,28 @@ for (const { dialect, skip } of DIALECTS) {
       assert.deepEqual(left.map((e) => e.host), ['casino-royale.example']);
     });
 
+    test('lines stored again after a lost checkpoint are skipped, not duplicated, and the run succeeds', async () => {
+      const pack = world.packs.find((p) => p.library.id === 'liverpool')!;
+      const t0 = at('2026-11-18T09:00', 'America/New_York');
+      const total = 3_000;
+      const lines = Array.from({ length: total }, (_, i) => squidLine({ timeMs: t0 + i * 1000, client: `10.77.${(i >> 8) & 255}.${i & 255}`, url: `http://again${i % 50}.example/p/${i}` }));
+      const file = path.join(dir, `again-${dialect}.log`);
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const setup = await prepareMonitoring(world.store, pack, { categoriesDirs: [categories] });
+      const first = await ingestSquidFile(world.store, setup, file);
+      assert.equal(first.accepted, total);
+      // As if the checkpoint had been lost: the whole file is read again over rows already stored.
+      await world.store.db.updateTable('ingest_sources').set({ byte_offset: 0, line_no: 0, accepted: 0 }).where('id', '=', first.sourceId).execute();
+      const second = await ingestSquidFile(world.store, setup, file);
+      assert.equal(second.lines, total);
+      assert.equal(await countEvents(first.sourceId), total);
+      const sample = await world.store.db.selectFrom('web_events').select(['host', 'client_ip', 'path']).where('source_id', '=', first.sourceId).orderBy('line_offset').limit(2).execute();
+      assert.deepEqual(sample, [
+        { host: 'again0.example', client_ip: '10.77.0.0', path: '/p/0' },
+        { host: 'again1.example', client_ip: '10.77.0.1', path: '/p/1' },
+      ]);
+    });
+
     test('after kill -9 in the middle of a file, running again loses no line and duplicates none', { timeout: 120_000 }, async () => {
       assert.ok(existsSync(path.join(REPO_ROOT, 'dist', 'cli', 'main.js')), 'run npm run build first');
       const t0 = at('2026-11-19T09:00', 'America/New_York');

@@ -24,6 +24,14 @@ export interface EvaluatorOptions {
   maxLatenessMs?: number;
   /** Events that are authorized (an approved grant covers them): no rule counts them. */
   exempt?: (event: ClassifiedEvent) => boolean;
+  /**
+   * Hand out one change object per window, updated in place, instead of a new one (with a copy of
+   * the evidence) per matching event. For a caller that keeps only the latest change per finding
+   * key and copies what it keeps before the next push can touch it (batch ingestion: a rule that
+   * matches every request, like daily bandwidth, otherwise allocates once per line all day long).
+   * A returned change is then valid until the next push; its evidence is the window's own list.
+   */
+  reuseChanges?: boolean;
 }
 
 export interface EvaluatorStats {
@@ -66,6 +74,7 @@ export class RuleEvaluator {
   private readonly calendar: WorkCalendar;
   private readonly categoryId: CategoryIdOf;
   private readonly maxLatenessMs: number;
+  private readonly reuseChanges: boolean;
   private readonly ctx: EventContext;
   private readonly people = new Map<string, Subject>();
   private readonly addresses = new Map<string, Subject>();
@@ -87,6 +96,7 @@ export class RuleEvaluator {
     this.categoryId = categoryId;
     this.maxLatenessMs = Math.max(0, options.maxLatenessMs ?? 5 * 60_000);
     this.exempt = options.exempt;
+    this.reuseChanges = options.reuseChanges === true;
     this.ctx = new EventContext(calendar);
     this.checkedAt = new Float64Array(rules.rules.length).fill(-1);
   }
@@ -220,7 +230,8 @@ export class RuleEvaluator {
     }
 
     const bytes = event.bytes;
-    window.add(time, typeof bytes === 'number' && Number.isFinite(bytes) ? bytes : 0, event.eventId);
+    // The id is built only while the window still collects evidence: most matches come after.
+    window.add(time, typeof bytes === 'number' && Number.isFinite(bytes) ? bytes : 0, window.evidence.length < MAX_EVIDENCE ? event.eventId : undefined);
 
     let change: FindingChange | null = null;
     if (!window.reached) {
@@ -257,6 +268,17 @@ export class RuleEvaluator {
 
   private windowChange(rule: CompiledRule, subject: Subject, window: WindowState, kind: FindingChange['kind']): FindingChange {
     window.key ??= `${subject.key}|${rule.id}|${window.start}`;
+    if (this.reuseChanges) {
+      const change = window.change;
+      if (change !== null) {
+        change.count = window.count;
+        change.bytes = window.bytes;
+        change.minutes = toMinutes(window.browsingMs());
+        change.kind = kind;
+        return change;
+      }
+      return (window.change = { key: window.key, ruleId: rule.id, clauses: rule.clauses, severity: rule.severity, subject: subject.key, personId: subject.personId, windowStart: window.start, windowEnd: window.end, count: window.count, bytes: window.bytes, minutes: toMinutes(window.browsingMs()), evidence: window.evidence, kind });
+    }
     return {
       key: window.key,
       ruleId: rule.id,
@@ -313,7 +335,7 @@ export class RuleEvaluator {
         for (let r = 0; r < subject.slots.length; r++) {
           const slot = subject.slots[r];
           if (slot === undefined) continue;
-          if (slot.windows.length > 0) slot.windows = slot.windows.filter((w) => w.end > closedBefore);
+          if (slot.windows.length > 0 && slot.windows.some((w) => w.end <= closedBefore)) slot.windows = slot.windows.filter((w) => w.end > closedBefore);
           if (slot.windows.length === 0 && (slot.pattern === null || slot.pattern.isStale(today))) subject.slots[r] = undefined;
           else live = true;
         }

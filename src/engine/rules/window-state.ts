@@ -1,3 +1,5 @@
+import type { FindingChange } from '../../domain/web-rules.js';
+
 /**
  * What one subject did under one rule in one window: counts, bytes, browsing time and evidence.
  *
@@ -29,6 +31,8 @@ export class WindowState {
   reached = false;
   /** The finding key, built on first emission. */
   key: string | null = null;
+  /** The change handed out for this window when the evaluator reuses changes (EvaluatorOptions.reuseChanges). */
+  change: FindingChange | null = null;
   /** For pattern rules: the pattern finding this day counts towards, once there is one. */
   pattern: PatternFindingRef | null = null;
 

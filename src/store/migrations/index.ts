@@ -6,6 +6,7 @@ import * as jobs from './2026-11-26-jobs.js';
 import * as filterRestrictionKind from './2026-11-27-filter-restriction-kind.js';
 import * as notifications from './2026-11-27-notifications.js';
 import * as requests from './2026-11-30-requests.js';
+import * as webEventsCompact from './2026-11-27-web-events-compact.js';
 
 /** The one migration series for both dialects, in order. Listed statically so dist/ and src/ agree. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-27-filter-restriction-kind': filterRestrictionKind,
   '2026-11-27-notifications': notifications,
   '2026-11-30-requests': requests,
+  '2026-11-27-web-events-compact': webEventsCompact,
 };
 
 export const migrationProvider: MigrationProvider = {

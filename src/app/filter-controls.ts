@@ -5,7 +5,9 @@ import { FILTER_TARGETS, type GrantScope, type RestrictionScope, type Suspension
 import { isRole } from '../domain/roles.js';
 import { normalizeDomain } from '../engine/filter/policy.js';
 import { appendAudit } from '../store/audit-log.js';
+import type { Transaction } from 'kysely';
 import type { Store } from '../store/db.js';
+import type { Database } from '../store/schema.js';
 import {
   findPerson,
   findProxyAccount,
@@ -66,6 +68,8 @@ export interface SuspensionInput {
   startsAt?: string;
   /** Null or absent: until lifted. */
   expiresAt?: string | null;
+  /** The case this access action belongs to (issue 5): recorded on the suspension itself. */
+  caseId?: string;
 }
 
 export interface GrantInput {
@@ -125,7 +129,11 @@ export async function setRestriction(store: Store, libraryId: string, input: Res
   return id;
 }
 
-export async function setSuspension(store: Store, libraryId: string, input: SuspensionInput, actor: FilterActor, now = new Date()): Promise<string> {
+/**
+ * `alsoRecord` runs inside the suspension's transaction, so a case can add the step to its timeline
+ * atomically with the one suspension row the filter enforces.
+ */
+export async function setSuspension(store: Store, libraryId: string, input: SuspensionInput, actor: FilterActor, now = new Date(), alsoRecord?: (trx: Transaction<Database>, suspension: { id: string; subject: string; personId: string | null; clauseRef: string; expiresAt: string | null }) => Promise<void>): Promise<string> {
   const problems: ErrorDetail[] = [];
   const reason = requireReason(input.reason, problems);
   const { startsAt, expiresAt } = window(input.startsAt, input.expiresAt ?? null, now, problems, false);
@@ -152,8 +160,9 @@ export async function setSuspension(store: Store, libraryId: string, input: Susp
   if (problems.length > 0) throw invalid('The suspension is not valid', problems);
   const id = newId();
   await store.db.transaction().execute(async (trx) => {
-    await insertSuspension(trx, { id, library_id: libraryId, kind: input.kind, subject, person_id: personId, clause_ref: clauseRef, reason, set_by_user_id: actor.userId, set_by_label: actor.label, created_at: nowIso(now), starts_at: startsAt, expires_at: expiresAt, lifted_at: null, lifted_by_label: null, lift_reason: null });
-    await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: 'filter.suspend', targetType: 'filter_suspension', targetId: id, reason, ...(personId ? { subjectPersonId: personId } : {}), detail: { kind: input.kind, subject, clauseRef, startsAt, expiresAt } }, now);
+    await insertSuspension(trx, { id, library_id: libraryId, kind: input.kind, subject, person_id: personId, clause_ref: clauseRef, reason, set_by_user_id: actor.userId, set_by_label: actor.label, created_at: nowIso(now), starts_at: startsAt, expires_at: expiresAt, lifted_at: null, lifted_by_label: null, lift_reason: null, case_id: input.caseId ?? null });
+    await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: 'filter.suspend', targetType: 'filter_suspension', targetId: id, reason, ...(personId ? { subjectPersonId: personId } : {}), detail: { kind: input.kind, subject, clauseRef, startsAt, expiresAt, caseId: input.caseId ?? null } }, now);
+    if (alsoRecord) await alsoRecord(trx, { id, subject, personId, clauseRef, expiresAt });
   });
   return id;
 }

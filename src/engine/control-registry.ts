@@ -28,6 +28,9 @@ export const IMPLEMENTED_CONTROLS: readonly ControlImplementation[] = [
   { type: 'restrict', key: 'category.*', implementedBy: 'src/engine/filter/policy.ts' },
   { type: 'restrict', key: 'suspension', implementedBy: 'src/engine/filter/policy.ts' },
   { type: 'restrict', key: 'workgroup-restriction', implementedBy: 'src/engine/filter/policy.ts' },
+  // Concerns and cases (issue 5): reporting (named, confidential, anonymous) routed as the pack says,
+  // investigation with evidence, notice and response, decisions on the pack's ladder, access actions.
+  { type: 'case', key: '*', implementedBy: 'src/app/cases.ts' },
 ];
 
 /** The key a control is matched on: the rule, target, request or course it names. */

@@ -103,7 +103,9 @@ export async function openCase(store: Store, mail: Mail, libraryId: string, inpu
     if (!(await getPerson(store.db, libraryId, p))) problems.push({ field: 'subjectPersonIds', message: `no person "${p}" in this library` });
     if (p === actor.personId) problems.push({ field: 'subjectPersonIds', message: 'nobody investigates a case about themselves' });
   }
-  const clauses = await checkClauses(store, libraryId, input.clauseRefs ?? [], 'clauseRefs', problems);
+  const concernRow = input.concernId ? await getConcern(store.db, libraryId, input.concernId) : undefined;
+  // A case from a concern alleges the clause the reporter named, unless the investigator names others.
+  const clauses = await checkClauses(store, libraryId, input.clauseRefs?.length ? input.clauseRefs : concernRow?.clause_ref ? [concernRow.clause_ref] : [], 'clauseRefs', problems);
   const dueOn = checkDate(input.dueOn, 'dueOn', problems);
   const concern = input.concernId ? await getConcern(store.db, libraryId, input.concernId) : undefined;
   if (input.concernId && !concern) problems.push({ field: 'concernId', message: `no concern "${input.concernId}" in this library` });
@@ -301,6 +303,10 @@ export async function sendNotice(store: Store, mail: Mail, libraryId: string, ca
       remediation: input.remediation?.trim() ?? '', remediation_due_on: remediationDueOn, response_due_on: responseDueOn, sent_by_label: actor.label, sent_at: at, read_at: null, acknowledged_at: null, response: null, responded_at: null,
     });
     if (canMoveCase(c.status as CaseStatus, 'notice_sent') || c.status === 'notice_sent') await updateCase(trx, libraryId, caseId, { status: 'notice_sent', updated_at: at });
+    // The clauses a notice cites are alleged in the case.
+    const alleged = JSON.parse(c.clauses_json) as string[];
+    const merged = [...alleged, ...clauses.filter((r) => !alleged.includes(r))];
+    if (merged.length !== alleged.length) await updateCase(trx, libraryId, caseId, { clauses_json: JSON.stringify(merged), updated_at: at });
     await event(trx, store, c, 'notice', `Notice sent to ${person!.name}: ${what}`, actor, { noticeId: id, personId: input.personId, clauses, evidence: cited, remediationDueOn, responseDueOn }, now, input.personId);
     await queueNotification(trx, mail, {
       libraryId, personId: input.personId, kind: 'case.notice',

@@ -17,6 +17,10 @@ import { PoliciesPage } from './pages/Policies.js';
 import { SignInPage } from './pages/SignIn.js';
 import { WebReportsPage } from './pages/WebReports.js';
 import { FilterPage } from './pages/Filter.js';
+import { ConcernPage, ConcernsPage, ReceiptPage, ReportConcernPage } from './pages/Concerns.js';
+import { CasePage, CasesPage } from './pages/Cases.js';
+import { NoticePage, NoticesPage } from './pages/Notices.js';
+import { DataAccessPage } from './pages/DataAccess.js';
 import { matchRoute, navigate, paths, useLocation, type Route } from './router.js';
 import { allowed, defaultLibrary, SessionContext, type SessionContextValue } from './session.js';
 import type { Me } from './types.js';
@@ -45,6 +49,24 @@ function Page({ route }: { route: Route }) {
       return <WebReportsPage libraryId={route.libraryId} />;
     case 'filter':
       return <FilterPage libraryId={route.libraryId} />;
+    case 'reportConcern':
+      return <ReportConcernPage libraryId={route.libraryId} />;
+    case 'concerns':
+      return <ConcernsPage libraryId={route.libraryId} />;
+    case 'concern':
+      return <ConcernPage libraryId={route.libraryId} concernId={route.concernId} />;
+    case 'cases':
+      return <CasesPage libraryId={route.libraryId} />;
+    case 'case':
+      return <CasePage libraryId={route.libraryId} caseId={route.caseId} />;
+    case 'notices':
+      return <NoticesPage libraryId={route.libraryId} />;
+    case 'notice':
+      return <NoticePage libraryId={route.libraryId} noticeId={route.noticeId} />;
+    case 'dataAccess':
+      return <DataAccessPage libraryId={route.libraryId} />;
+    case 'receipt':
+      return <ReceiptPage />;
     case 'password':
       return <ChangePasswordPage />;
     case 'home':
@@ -100,6 +122,9 @@ export function App() {
 
   const session = useMemo<SessionContextValue | null>(() => (me ? { me, libraryId, signOut, refresh } : null), [me, libraryId, signOut, refresh]);
   useDocumentTitle(me === null ? 'Sign in' : undefined);
+
+  // The anonymous reporter's receipt page needs no sign-in, and reads nothing about who is looking.
+  if (route.name === 'receipt') return <ReceiptPage />;
 
   if (me === undefined) {
     return (

@@ -19,6 +19,16 @@ export type Route =
   | { name: 'finding'; libraryId: string; findingId: string }
   | { name: 'webReports'; libraryId: string }
   | { name: 'filter'; libraryId: string }
+  | { name: 'reportConcern'; libraryId: string }
+  | { name: 'concerns'; libraryId: string }
+  | { name: 'concern'; libraryId: string; concernId: string }
+  | { name: 'cases'; libraryId: string }
+  | { name: 'case'; libraryId: string; caseId: string }
+  | { name: 'notices'; libraryId: string }
+  | { name: 'notice'; libraryId: string; noticeId: string }
+  | { name: 'dataAccess'; libraryId: string }
+  /** Public: an anonymous reporter's receipt (no sign-in). */
+  | { name: 'receipt' }
   | { name: 'notFound'; path: string };
 
 export interface HashLocation {
@@ -54,6 +64,7 @@ export function matchRoute(path: string): Route {
   const parts = path.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
   if (parts.length === 0) return { name: 'home' };
   if (parts.length === 1 && parts[0] === 'password') return { name: 'password' };
+  if (parts.length === 1 && parts[0] === 'receipt') return { name: 'receipt' };
   if (parts[0] === 'libraries' && parts[1]) {
     const libraryId = parts[1];
     const [section, a, b, c] = parts.slice(2);
@@ -74,6 +85,20 @@ export function matchRoute(path: string): Route {
     }
     if (section === 'web-reports' && !a) return { name: 'webReports', libraryId };
     if (section === 'filter' && !a) return { name: 'filter', libraryId };
+    if (section === 'concerns') {
+      if (!a) return { name: 'concerns', libraryId };
+      if (a === 'new' && parts.length === 4) return { name: 'reportConcern', libraryId };
+      if (parts.length === 4) return { name: 'concern', libraryId, concernId: a };
+    }
+    if (section === 'cases') {
+      if (!a) return { name: 'cases', libraryId };
+      if (parts.length === 4) return { name: 'case', libraryId, caseId: a };
+    }
+    if (section === 'notices') {
+      if (!a) return { name: 'notices', libraryId };
+      if (parts.length === 4) return { name: 'notice', libraryId, noticeId: a };
+    }
+    if (section === 'audit' && a === 'data-access' && parts.length === 4) return { name: 'dataAccess', libraryId };
   }
   return { name: 'notFound', path };
 }
@@ -103,6 +128,15 @@ export const paths = {
   webReports: (lib: string) => `/libraries/${encodeURIComponent(lib)}/web-reports`,
   filter: (lib: string) => `/libraries/${encodeURIComponent(lib)}/filter`,
   password: () => '/password',
+  reportConcern: (lib: string) => `/libraries/${encodeURIComponent(lib)}/concerns/new`,
+  concerns: (lib: string) => `/libraries/${encodeURIComponent(lib)}/concerns`,
+  concern: (lib: string, id: string) => `/libraries/${encodeURIComponent(lib)}/concerns/${encodeURIComponent(id)}`,
+  cases: (lib: string) => `/libraries/${encodeURIComponent(lib)}/cases`,
+  case: (lib: string, id: string) => `/libraries/${encodeURIComponent(lib)}/cases/${encodeURIComponent(id)}`,
+  notices: (lib: string) => `/libraries/${encodeURIComponent(lib)}/notices`,
+  notice: (lib: string, id: string) => `/libraries/${encodeURIComponent(lib)}/notices/${encodeURIComponent(id)}`,
+  dataAccess: (lib: string) => `/libraries/${encodeURIComponent(lib)}/audit/data-access`,
+  receipt: () => '/receipt',
 };
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {

@@ -116,6 +116,16 @@ export const caseRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async 
     };
   };
 
+  app.get('/api/libraries/:libraryId/casework', {
+    schema: { tags: ['cases'], summary: "How the library handles concerns and cases, from its pack: where concerns go, the corrective-action ladder and its lookback", params: LibraryParams },
+  }, async (request) => {
+    const { libraryId } = request.params;
+    authorize(request, 'library.view', libraryId);
+    const cw = await libraryCasework(db, libraryId);
+    if (!cw) throw notFound(`library "${libraryId}"`);
+    return { concernRecipients: cw.concernRecipients, investigators: cw.investigators, ladder: cw.ladder, lookbackDays: cw.lookbackDays, responseDays: cw.responseDays, remediationDays: cw.remediationDays, sections: cw.sections };
+  });
+
   // ----- reporting
 
   app.post('/api/libraries/:libraryId/concerns', {

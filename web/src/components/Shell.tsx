@@ -3,8 +3,8 @@ import { ROLE_LABELS, isRole } from '../../../src/domain/roles.js';
 import { href, navigate, paths, type Route } from '../router.js';
 import { allowed, useSession } from '../session.js';
 
-type Section = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'password' | null;
-type IconName = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit';
+type Section = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'password' | 'reportConcern' | 'concerns' | 'cases' | 'notices' | 'dataAccess' | null;
+type IconName = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'concern' | 'cases' | 'notices';
 
 function sectionOf(route: Route): Section {
   switch (route.name) {
@@ -29,6 +29,19 @@ function sectionOf(route: Route): Section {
       return 'filter';
     case 'password':
       return 'password';
+    case 'reportConcern':
+      return 'reportConcern';
+    case 'concerns':
+    case 'concern':
+      return 'concerns';
+    case 'cases':
+    case 'case':
+      return 'cases';
+    case 'notices':
+    case 'notice':
+      return 'notices';
+    case 'dataAccess':
+      return 'dataAccess';
     default:
       return null;
   }
@@ -43,6 +56,9 @@ function Icon({ name }: { name: IconName }) {
     findings: 'M10.5 4a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13zM15.5 15.5L21 21M10.5 7.5v3.5M10.5 13.5v.01',
     webReports: 'M4 20V10M10 20V4M16 20v-7M22 20H2',
     filter: 'M3 5h18l-7 8v6l-4 2v-8L3 5z',
+    concern: 'M4 4h16v12H8l-4 4V4zm8 3v4m0 3v.01',
+    cases: 'M3 7h18v13H3V7zm5 0V4h8v3M3 12h18',
+    notices: 'M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9m4.3 13a2 2 0 0 0 3.4 0',
   }[name];
   return (
     <svg className="nav__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -61,6 +77,8 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
   const seesOwnFindings = me.personId !== null && allowed(me, 'monitoring.view', libraryId, 'self');
   const canReport = allowed(me, 'monitoring.report', libraryId);
   const canFilter = allowed(me, 'filter.view', libraryId);
+  const seesConcerns = allowed(me, 'concern.view', libraryId, 'recipient');
+  const seesCases = allowed(me, 'case.view', libraryId, 'recipient');
   const mainRef = useRef<HTMLElement>(null);
   const routeKey = JSON.stringify(route);
   const firstRender = useRef(true);
@@ -153,7 +171,12 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
             {(seesAllFindings || seesOwnFindings) && link('findings', paths.findings(libraryId), seesAllFindings ? 'Findings' : 'My findings', 'findings')}
             {canReport && link('webReports', paths.webReports(libraryId), 'Web reports', 'webReports')}
             {canFilter && link('filter', paths.filter(libraryId), 'Filter', 'filter')}
+            {link('reportConcern', paths.reportConcern(libraryId), 'Report a concern', 'concern')}
+            {me.personId !== null && link('notices', paths.notices(libraryId), 'My notices', 'notices')}
+            {seesConcerns && link('concerns', paths.concerns(libraryId), 'Concerns', 'concern')}
+            {seesCases && link('cases', paths.cases(libraryId), 'Cases', 'cases')}
             {canAudit && link('audit', paths.audit(libraryId), 'Audit', 'audit')}
+            {canAudit && link('dataAccess', paths.dataAccess(libraryId), 'Who looked at whose data', 'audit')}
           </ul>
           {library && (
             <p className="sidebar__library">

@@ -429,7 +429,8 @@ export async function caseAccessAction(store: Store, libraryId: string, caseId: 
 
 // ----- closing
 
-export async function closeCase(store: Store, libraryId: string, caseId: string, input: { summaryForReporter?: string | null; note?: string | null }, actor: CaseActor, now = new Date()): Promise<void> {
+/** Closes the case; the concerns it came from close with the summary their reporters read (named reporters are told). */
+export async function closeCase(store: Store, mail: Mail, libraryId: string, caseId: string, input: { summaryForReporter?: string | null; note?: string | null }, actor: CaseActor, now = new Date()): Promise<void> {
   const c = await loadCase(store, libraryId, caseId);
   if (!canMoveCase(c.status as CaseStatus, 'closed')) throw conflict('The case is already closed');
   const summary = input.summaryForReporter?.trim() ?? '';
@@ -441,6 +442,7 @@ export async function closeCase(store: Store, libraryId: string, caseId: string,
     await event(trx, store, c, 'close', `Case closed${input.note?.trim() ? `: ${input.note.trim()}` : ''}`, actor, { concerns: concerns.length }, now);
     for (const k of concerns) {
       await trx.updateTable('concerns').set({ status: 'closed', outcome_summary: summary, updated_at: k.kind === 'anonymous' ? `${at.slice(0, 13)}:00:00.000Z` : at }).where('id', '=', k.id).execute();
+      if (k.reporter_person_id) await queueNotification(trx, mail, { libraryId, personId: k.reporter_person_id, kind: 'concern.closed', subject: 'The concern you reported was closed', body: summary, link: `/#/libraries/${libraryId}/concerns/${k.id}` });
     }
   });
 }

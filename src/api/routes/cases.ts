@@ -428,7 +428,8 @@ export const caseRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async 
   }, async (request, reply) => {
     const { libraryId, id } = request.params;
     const { actor } = await authorizeCase(request, 'case.manage', libraryId, id);
-    await closeCase(ctx.store, libraryId, id, request.body, who(actor));
+    await closeCase(ctx.store, ctx.mail, libraryId, id, request.body, who(actor));
+    after();
     return reply.code(204).send();
   });
 

@@ -360,6 +360,7 @@ export interface CasesTable {
   created_at: string;
   updated_at: string;
   closed_at: string | null;
+  due_reminded_on?: string | null;
 }
 
 export interface CaseSubjectsTable {
@@ -457,6 +458,8 @@ export interface CaseNoticesTable {
   acknowledged_at: string | null;
   response: string | null;
   responded_at: string | null;
+  reminded_at?: string | null;
+  overdue_reported_at?: string | null;
 }
 
 export interface CaseDecisionsTable {

@@ -9,6 +9,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { strFromU8, unzipSync } from 'fflate';
 import { buildServer } from '../../src/api/server.js';
 import { canonicalJson } from '../../src/app/evidence-packet.js';
+import { sendCaseReminders } from '../../src/app/case-reminders.js';
 import { ingestSquidFile, prepareMonitoring } from '../../src/app/web-ingest.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createMailer, type Mailer } from '../../src/sources/mailer.js';
@@ -376,6 +377,24 @@ for (const { dialect, skip } of DIALECTS) {
       for (const e of endpoints) assert.equal((await elsewhere.request(e.method, e.url, e.body)).statusCode, 404, `oak-park director ${e.name}`);
       // The anonymous endpoints work for anyone, signed in or not; the signed-in ones need a session.
       assert.equal((await new Client(app).request('GET', `${lib}/cases`)).statusCode, 401);
+    });
+
+    test('reminders: the employee before a response is due, the assignee when it is overdue and when the case is due; each once', async () => {
+      const director = await as('director');
+      const directorPerson = await personOfLogin(world.login('liverpool', 'director').username);
+      const today = new Date().toISOString().slice(0, 10);
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      const opened = ok(await director.request('POST', `${lib}/cases`, { title: 'Reminder case', subjectPersonIds: [subject.personId], clauseRefs: ['LPL-PROHIBITED-GAMBLING'], dueOn: today }), 201);
+      const notice = ok(await director.request('POST', `${lib}/cases/${opened.id}/notices`, { personId: subject.personId, what: 'Observed something on the network.', occurred: 'Last week', clauseRefs: ['LPL-PROHIBITED-GAMBLING'], responseDueOn: tomorrow }), 201);
+      const mail = { mailer: null, publicUrl: 'https://steward.test' };
+      const about = async (link: string) => (await world.store.db.selectFrom('notifications').select(['kind', 'person_id']).where('link', 'like', `%${link}`).execute()).filter((n) => n.kind !== 'case.notice');
+      await sendCaseReminders(world.store, mail);
+      assert.deepEqual(await about(`/notices/${notice.id}`), [{ kind: 'case.response_due', person_id: subject.personId }]);
+      assert.deepEqual(await about(`/cases/${opened.id}`), [{ kind: 'case.due', person_id: directorPerson.personId }]);
+      await sendCaseReminders(world.store, mail);
+      assert.equal((await about(`/notices/${notice.id}`)).length + (await about(`/cases/${opened.id}`)).length, 2, 'each reminder is sent once');
+      await sendCaseReminders(world.store, mail, new Date(Date.now() + 3 * 86_400_000));
+      assert.deepEqual((await about(`/cases/${opened.id}`)).map((n) => n.kind).sort(), ['case.due', 'case.response_overdue']);
     });
 
     test('the auditor sees who looked at whose data, with the stated reasons', async () => {

@@ -29,6 +29,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', time, (c) => c.notNull())
     .addColumn('updated_at', time, (c) => c.notNull())
     .addColumn('closed_at', time)
+    // The due date the assignee was last reminded of (reminders are sent once per due date).
+    .addColumn('due_reminded_on', 'varchar(10)')
     .addUniqueConstraint('cases_number', ['library_id', 'number'])
     .execute();
   await db.schema.createIndex('cases_library').on('cases').columns(['library_id', 'status', 'updated_at']).execute();
@@ -144,6 +146,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('acknowledged_at', time)
     .addColumn('response', 'text')
     .addColumn('responded_at', time)
+    // When the employee was reminded that a response is due, and the assignee that it is overdue.
+    .addColumn('reminded_at', time)
+    .addColumn('overdue_reported_at', time)
     .execute();
   await db.schema.createIndex('case_notices_person').on('case_notices').columns(['library_id', 'person_id', 'sent_at']).execute();
 

@@ -329,9 +329,12 @@ for (const { dialect, skip } of DIALECTS) {
 
     test('role matrix of every case endpoint', async () => {
       const director = await as('director');
-      const opened = ok(await director.request('POST', `${lib}/cases`, { title: 'Matrix case', subjectPersonIds: [subject.personId], clauseRefs: ['LPL-PROHIBITED-GAMBLING'] }), 201);
+      // A named concern from the IT administrator, routed to the director, and a case from it.
+      const concern = ok(await (await as('it_admin')).request('POST', `${lib}/concerns`, { kind: 'named', subjectPersonId: subject.personId, description: 'Saw a gambling site again on Tuesday.' }), 201);
+      const opened = ok(await director.request('POST', `${lib}/cases`, { title: 'Matrix case', subjectPersonIds: [subject.personId], clauseRefs: ['LPL-PROHIBITED-GAMBLING'], concernId: concern.id }), 201);
       const id = opened.id;
       const notice = ok(await director.request('POST', `${lib}/cases/${id}/notices`, { personId: subject.personId, what: 'Observed something on the network.', occurred: 'Last week', clauseRefs: ['LPL-PROHIBITED-GAMBLING'] }), 201);
+      const evidenceId = ok(await director.request('GET', `${lib}/cases/${id}?${rq}`)).evidence[0].id;
       const endpoints: Array<{ name: string; method: 'GET' | 'POST' | 'PATCH'; url: string; body?: unknown }> = [
         { name: 'list concerns', method: 'GET', url: `${lib}/concerns` },
         { name: 'list cases', method: 'GET', url: `${lib}/cases` },
@@ -348,20 +351,30 @@ for (const { dialect, skip } of DIALECTS) {
         { name: 'read notice', method: 'GET', url: `${lib}/notices/${notice.id}` },
         { name: 'respond', method: 'POST', url: `${lib}/notices/${notice.id}/response`, body: { response: '' } },
         { name: 'data access', method: 'GET', url: `${lib}/audit/data-access` },
+        { name: 'casework', method: 'GET', url: `${lib}/casework` },
+        { name: 'report concern', method: 'POST', url: `${lib}/concerns`, body: { kind: 'named', description: '' } },
+        { name: 'view concern', method: 'GET', url: `${lib}/concerns/${concern.id}` },
+        { name: 'message reporter', method: 'POST', url: `${lib}/concerns/${concern.id}/messages`, body: { body: '' } },
+        { name: 'close concern', method: 'POST', url: `${lib}/concerns/${concern.id}/close`, body: { summary: '' } },
+        { name: 'download evidence', method: 'GET', url: `${lib}/cases/${id}/evidence/${evidenceId}?${rq}` },
+        { name: 'close case', method: 'POST', url: `${lib}/cases/${id}/close`, body: {} },
+        { name: 'my notices', method: 'GET', url: `${lib}/notices` },
+        { name: 'acknowledge', method: 'POST', url: `${lib}/notices/${notice.id}/acknowledge` },
       ];
       // "pass": allowed (the request gets past authorization: 2xx or a 400 naming a field); 403 or 404: refused.
-      const investigator = { 'list concerns': 'pass', 'list cases': 'pass', 'open case': 'pass', 'view case': 'pass', 'update case': 'pass', note: 'pass', evidence: 'pass', verify: 'pass', notice: 'pass', decide: 'pass', 'access action': 'pass', export: 'pass', 'read notice': 404, respond: 404 } as const;
-      const outsider = { 'list concerns': 403, 'list cases': 403, 'open case': 403, 'view case': 404, 'update case': 404, note: 404, evidence: 404, verify: 404, notice: 404, decide: 404, 'access action': 404, export: 404, 'read notice': 404, respond: 404 } as const;
+      const everyone = { casework: 'pass', 'report concern': 'pass', 'my notices': 'pass' } as const;
+      const investigator = { ...everyone, 'list concerns': 'pass', 'list cases': 'pass', 'open case': 'pass', 'view case': 'pass', 'update case': 'pass', note: 'pass', evidence: 'pass', verify: 'pass', notice: 'pass', decide: 'pass', 'access action': 'pass', export: 'pass', 'read notice': 404, respond: 404, 'view concern': 'pass', 'message reporter': 'pass', 'close concern': 'pass', 'download evidence': 'pass', 'close case': 'pass', acknowledge: 404 } as const;
+      const outsider = { ...everyone, 'list concerns': 403, 'list cases': 403, 'open case': 403, 'view case': 404, 'update case': 404, note: 404, evidence: 404, verify: 404, notice: 404, decide: 404, 'access action': 404, export: 404, 'read notice': 404, respond: 404, 'view concern': 404, 'message reporter': 404, 'close concern': 404, 'download evidence': 404, 'close case': 404, acknowledge: 404 } as const;
       const expected: Record<string, Record<string, 'pass' | number>> = {
         director: { ...investigator, 'data access': 'pass' },
         hr: { ...investigator, 'data access': 403 },
         // Supervisors and associate directors list only what is routed or assigned to them (nothing here).
         supervisor: { ...outsider, 'list concerns': 'pass', 'list cases': 'pass', 'data access': 403 },
         associate_director: { ...outsider, 'list concerns': 'pass', 'list cases': 'pass', 'data access': 403 },
-        // The demo IT administrator also supervises people.
-        it_admin: { ...outsider, 'list concerns': 'pass', 'list cases': 'pass', 'data access': 403 },
+        // The demo IT administrator also supervises people, and reported the concern (so reads their own report).
+        it_admin: { ...outsider, 'list concerns': 'pass', 'list cases': 'pass', 'view concern': 'pass', 'data access': 403 },
         auditor: { ...outsider, 'data access': 'pass' },
-        staff: { ...outsider, 'view case': 404, 'read notice': 'pass', respond: 'pass', 'data access': 403 },
+        staff: { ...outsider, 'view case': 404, 'read notice': 'pass', respond: 'pass', acknowledge: 'pass', 'data access': 403 },
       };
       for (const [role, want] of Object.entries(expected)) {
         const client = await as(role as never);
@@ -375,6 +388,8 @@ for (const { dialect, skip } of DIALECTS) {
       // Another library's director: the library does not exist for them.
       const elsewhere = await as('director', 'oak-park');
       for (const e of endpoints) assert.equal((await elsewhere.request(e.method, e.url, e.body)).statusCode, 404, `oak-park director ${e.name}`);
+      // The case and the concern are still open: every refusal above came before any change.
+      assert.equal(ok(await director.request('GET', `${lib}/cases/${id}?${rq}`)).status, 'notice_sent');
       // The anonymous endpoints work for anyone, signed in or not; the signed-in ones need a session.
       assert.equal((await new Client(app).request('GET', `${lib}/cases`)).statusCode, 401);
     });

@@ -180,5 +180,23 @@ for (const { dialect, skip } of DIALECTS) {
         assert.equal(await page.getByTestId('receipt-outcome').textContent(), 'Your concern was investigated and action was taken under the policy.');
       });
     });
+
+    test('without signing in, someone reports anonymously from the sign-in page and checks the receipt', async () => {
+      await withPage('public', async (page) => {
+        await page.goto(`${baseUrl}/`);
+        await page.getByRole('link', { name: 'Report a concern anonymously' }).click();
+        await page.getByLabel('Library').selectOption({ label: 'Liverpool Public Library' });
+        await page.getByLabel('Who or what is it about?').fill('The shared computer in the workroom');
+        await page.getByLabel('What happened?').fill('Someone leaves the admin password on a sticky note on the monitor.');
+        await page.getByRole('button', { name: 'Send anonymously' }).click();
+        const code = (await page.getByTestId('receipt-code').textContent())!;
+        const passphrase = (await page.getByTestId('receipt-passphrase').textContent())!;
+        await page.getByRole('link', { name: 'Check a concern with its receipt' }).click();
+        await page.getByLabel('Receipt code').fill(code);
+        await page.getByLabel('Passphrase').fill(passphrase);
+        await page.getByRole('button', { name: 'Check' }).click();
+        assert.equal(await page.getByTestId('receipt-status').textContent(), 'Received');
+      });
+    });
   });
 }

@@ -17,7 +17,7 @@ import { PoliciesPage } from './pages/Policies.js';
 import { SignInPage } from './pages/SignIn.js';
 import { WebReportsPage } from './pages/WebReports.js';
 import { FilterPage } from './pages/Filter.js';
-import { ConcernPage, ConcernsPage, ReceiptPage, ReportConcernPage } from './pages/Concerns.js';
+import { ConcernPage, ConcernsPage, PublicReportPage, ReceiptPage, ReportConcernPage } from './pages/Concerns.js';
 import { CasePage, CasesPage } from './pages/Cases.js';
 import { NoticePage, NoticesPage } from './pages/Notices.js';
 import { DataAccessPage } from './pages/DataAccess.js';
@@ -67,6 +67,8 @@ function Page({ route }: { route: Route }) {
       return <DataAccessPage libraryId={route.libraryId} />;
     case 'receipt':
       return <ReceiptPage />;
+    case 'reportAnonymously':
+      return <PublicReportPage />;
     case 'password':
       return <ChangePasswordPage />;
     case 'home':
@@ -125,6 +127,7 @@ export function App() {
 
   // The anonymous reporter's receipt page needs no sign-in, and reads nothing about who is looking.
   if (route.name === 'receipt') return <ReceiptPage />;
+  if (route.name === 'reportAnonymously') return <PublicReportPage />;
 
   if (me === undefined) {
     return (

@@ -29,6 +29,8 @@ export type Route =
   | { name: 'dataAccess'; libraryId: string }
   /** Public: an anonymous reporter's receipt (no sign-in). */
   | { name: 'receipt' }
+  /** Public: report anonymously without signing in. */
+  | { name: 'reportAnonymously' }
   | { name: 'notFound'; path: string };
 
 export interface HashLocation {
@@ -65,6 +67,7 @@ export function matchRoute(path: string): Route {
   if (parts.length === 0) return { name: 'home' };
   if (parts.length === 1 && parts[0] === 'password') return { name: 'password' };
   if (parts.length === 1 && parts[0] === 'receipt') return { name: 'receipt' };
+  if (parts.length === 1 && parts[0] === 'report-anonymously') return { name: 'reportAnonymously' };
   if (parts[0] === 'libraries' && parts[1]) {
     const libraryId = parts[1];
     const [section, a, b, c] = parts.slice(2);

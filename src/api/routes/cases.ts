@@ -154,6 +154,15 @@ export const caseRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async 
     return reply.code(201).send(result);
   });
 
+  app.get('/api/concerns/libraries', {
+    logLevel: 'silent',
+    config: { anonymous: true },
+    schema: { tags: ['cases'], summary: 'The libraries a concern can be reported to without signing in (for the public anonymous form)' },
+  }, async () => {
+    const rows = await db.selectFrom('libraries').select(['id', 'name']).orderBy('name').execute();
+    return { items: rows };
+  });
+
   app.post('/api/concerns/receipt', {
     logLevel: 'silent',
     config: { anonymous: true, rateLimit: { max: 20, timeWindow: '15 minutes', keyGenerator: anonRateKey } },

@@ -377,3 +377,55 @@ export function ReceiptPage() {
     </main>
   );
 }
+
+/** Public: report a concern anonymously without signing in (from any device). Nothing identifies the sender. */
+export function PublicReportPage() {
+  useDocumentTitle('Report a concern anonymously');
+  const libraries = useFetch<{ items: Array<{ id: string; name: string }> }>('/api/concerns/libraries');
+  const [libraryId, setLibraryId] = useState('');
+  const [subjectText, setSubjectText] = useState('');
+  const [description, setDescription] = useState('');
+  const [occurredOn, setOccurredOn] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<{ receiptCode: string; passphrase: string; routedTo: string }>();
+  const chosen = libraryId || libraries.data?.items[0]?.id || '';
+  const fieldMessage = (field: string) => (error instanceof ApiError ? error.fieldMessage(field) : undefined);
+  return (
+    <main className="main main--public" id="main">
+      <PageHeader title="Report a concern anonymously">
+        <p>You are not signed in, and nothing about you (account, address, browser) is stored. You will get a receipt code and a passphrase to follow the concern.</p>
+      </PageHeader>
+      {done ? (
+        <section className="card">
+          <p>Your concern was received and routed to {done.routedTo}.</p>
+          <p><strong>Write these down now: they are shown only once.</strong></p>
+          <dl className="facts">
+            <div><dt>Receipt code</dt><dd><code data-testid="receipt-code">{done.receiptCode}</code></dd></div>
+            <div><dt>Passphrase</dt><dd><code data-testid="receipt-passphrase">{done.passphrase}</code></dd></div>
+          </dl>
+          <p><a href="#/receipt">Check a concern with its receipt</a></p>
+        </section>
+      ) : (
+        <form className="card form" onSubmit={(e) => { e.preventDefault(); setError(undefined); void api.post<{ receiptCode: string; passphrase: string; routedTo: string }>(`/api/libraries/${encodeURIComponent(chosen)}/concerns/anonymous`, { subjectText: subjectText || null, description, occurredOn: occurredOn || null }).then(setDone, setError); }}>
+          <ErrorAlert error={error} />
+          <Field id="public-library" label="Library">
+            <select id="public-library" value={chosen} onChange={(e) => setLibraryId(e.target.value)}>
+              {(libraries.data?.items ?? []).map((l) => <option key={l.id} value={l.id}>{l.name}</option>)}
+            </select>
+          </Field>
+          <Field id="public-subject" label="Who or what is it about?" error={fieldMessage('subjectText')}>
+            <input id="public-subject" value={subjectText} onChange={(e) => setSubjectText(e.target.value)} maxLength={300} />
+          </Field>
+          <Field id="public-description" label="What happened?" hint="What you saw or know, where and when. At least 10 characters." error={fieldMessage('description')}>
+            <textarea id="public-description" rows={6} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={20000} />
+          </Field>
+          <Field id="public-date" label="When did it happen? (optional)" error={fieldMessage('occurredOn')}>
+            <input id="public-date" type="date" value={occurredOn} onChange={(e) => setOccurredOn(e.target.value)} />
+          </Field>
+          <button type="submit" className="button button--primary">Send anonymously</button>
+        </form>
+      )}
+      <p><a href="#/">Back to Steward</a></p>
+    </main>
+  );
+}

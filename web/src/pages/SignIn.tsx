@@ -77,7 +77,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn(me: Me): void }) {
         </form>
       </main>
       <p className="signin__footer">
-        Reported a concern anonymously? <a href="#/receipt">Check it with your receipt code</a>.
+        <a href="#/report-anonymously">Report a concern anonymously</a> without signing in. Reported one already? <a href="#/receipt">Check it with your receipt code</a>.
       </p>
       <footer className="signin__footer">
         <p>Steward · policy, controls and records for public libraries</p>

@@ -14,7 +14,7 @@ import { newId, nowIso } from '../store/ids.js';
 import type { Database } from '../store/schema.js';
 import { libraryInfo, setFindingState } from '../store/web-reports.js';
 import { canonicalJson, itemContent, loadPacketFinding, sha256 } from './evidence-packet.js';
-import { setSuspension } from './filter-controls.js';
+import { endFilterRecord, setSuspension } from './filter-controls.js';
 import { queueNotification, type Mail } from './notify.js';
 import { createHash } from 'node:crypto';
 
@@ -424,6 +424,17 @@ export async function caseAccessAction(store: Store, libraryId: string, caseId: 
     const what = input.expiresAt ? `suspended until ${input.expiresAt}` : 'denied until lifted';
     await updateCase(trx, libraryId, caseId, { updated_at: nowIso(now) });
     await appendCaseEvent(trx, { id: newId(), library_id: libraryId, case_id: c.id, at: nowIso(now), kind: 'access_action', actor_user_id: actor.userId, actor_label: actor.label, body: `Access of ${input.kind} ${s.subject} ${what} (${s.clauseRef}): ${input.reason}`, detail_json: JSON.stringify({ suspensionId: s.id, kind: input.kind, subject: s.subject, expiresAt: s.expiresAt }) });
+  });
+}
+
+/** Lifts an access action of the case early: the filter's suspension ends, and the case's timeline says so. */
+export async function liftCaseAccessAction(store: Store, libraryId: string, caseId: string, suspensionId: string, reason: string, actor: CaseActor, now = new Date()): Promise<void> {
+  const c = await loadCase(store, libraryId, caseId);
+  const row = await store.db.selectFrom('filter_suspensions').select(['id', 'kind', 'subject']).where('library_id', '=', libraryId).where('id', '=', suspensionId).where('case_id', '=', caseId).executeTakeFirst();
+  if (!row) throw notFound('access action of this case');
+  await endFilterRecord(store, libraryId, 'suspension', suspensionId, reason, actor, now, async (trx) => {
+    await updateCase(trx, libraryId, caseId, { updated_at: nowIso(now) });
+    await appendCaseEvent(trx, { id: newId(), library_id: libraryId, case_id: c.id, at: nowIso(now), kind: 'access_lifted', actor_user_id: actor.userId, actor_label: actor.label, body: `Access of ${row.kind} ${row.subject} restored: ${reason.trim()}`, detail_json: JSON.stringify({ suspensionId }) });
   });
 }
 

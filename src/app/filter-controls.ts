@@ -195,7 +195,8 @@ export async function setGrant(store: Store, libraryId: string, input: GrantInpu
 export type FilterRecordKind = 'restriction' | 'suspension' | 'grant';
 
 /** Lifts a restriction or suspension, or revokes a grant; the row stays, stamped with who and why. */
-export async function endFilterRecord(store: Store, libraryId: string, kind: FilterRecordKind, id: string, reasonText: string, actor: FilterActor, now = new Date()): Promise<void> {
+/** `alsoRecord` runs inside the same transaction (a case records the lifting of its access action). */
+export async function endFilterRecord(store: Store, libraryId: string, kind: FilterRecordKind, id: string, reasonText: string, actor: FilterActor, now = new Date(), alsoRecord?: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
   const problems: ErrorDetail[] = [];
   const reason = requireReason(reasonText, problems);
   if (problems.length > 0) throw invalid(`Say why the ${kind} ends`, problems);
@@ -221,6 +222,7 @@ export async function endFilterRecord(store: Store, libraryId: string, kind: Fil
     }
     if (!ended) throw new StewardError('conflict', `the ${kind} has already ended`);
     await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: kind === 'grant' ? 'filter.revoke_grant' : `filter.lift_${kind}`, targetType: `filter_${kind}`, targetId: id, reason, ...(subjectPersonId ? { subjectPersonId } : {}) }, now);
+    if (alsoRecord) await alsoRecord(trx);
   });
 }
 

@@ -254,6 +254,15 @@ for (const { dialect, skip } of DIALECTS) {
       const detail = ok(await director.request('GET', `${lib}/cases/${caseId}?${rq}`));
       assert.equal(detail.accessActions[0].id, made.id);
       assert.ok(detail.timeline.some((e: any) => e.kind === 'access_action'));
+      // HR lifts it from the case (HR may not use the filter's own lift in Liverpool); the one row ends.
+      const noReason = await (await as('hr')).request('POST', `${lib}/cases/${caseId}/access-actions/${made.id}/lift`, { reason: '' });
+      assert.deepEqual(fieldOf(noReason), ['reason']);
+      ok(await (await as('hr')).request('POST', `${lib}/cases/${caseId}/access-actions/${made.id}/lift`, { reason: 'The matter is decided' }), 204);
+      const lifted = await world.store.db.selectFrom('filter_suspensions').selectAll().where('id', '=', made.id).executeTakeFirstOrThrow();
+      assert.ok(lifted.lifted_at);
+      const after = ok(await director.request('GET', `${lib}/cases/${caseId}?${rq}`));
+      assert.ok(after.accessActions[0].liftedAt);
+      assert.ok(after.timeline.some((e: any) => e.kind === 'access_lifted'));
     });
 
     test('evidence is content-addressed; the export ZIP verifies against its manifest; tampering is detected', async () => {

@@ -8,7 +8,7 @@ import { rolesIn } from '../../domain/authz.js';
 import { SUSPENSION_KINDS } from '../../domain/filter.js';
 import { anonymousConcernStatus, anonymousReply, closeConcern, messageReporter, reportAnonymousConcern, reportConcern } from '../../app/concerns.js';
 import {
-  acknowledgeNotice, addFileEvidence, addNote, attachFindings, caseAccessAction, closeCase, decideCase, ladderFor, loadCase, openCase, readNotice, respondToNotice, sendNotice, updateCaseDetails, verifyCaseEvidence,
+  acknowledgeNotice, addFileEvidence, addNote, attachFindings, caseAccessAction, closeCase, liftCaseAccessAction, decideCase, ladderFor, loadCase, openCase, readNotice, respondToNotice, sendNotice, updateCaseDetails, verifyCaseEvidence,
 } from '../../app/cases.js';
 import { buildCaseExport, renderCasePdf, renderCaseZip } from '../../app/case-export.js';
 import { deliverSoon } from '../../app/notify.js';
@@ -430,6 +430,15 @@ export const caseRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async 
     const { actor } = await authorizeCase(request, 'case.access_action', libraryId, id);
     const suspensionId = await caseAccessAction(ctx.store, libraryId, id, { ...request.body, kind: request.body.kind as (typeof SUSPENSION_KINDS)[number] }, who(actor));
     return reply.code(201).send({ id: suspensionId });
+  });
+
+  app.post('/api/libraries/:libraryId/cases/:id/access-actions/:itemId/lift', {
+    schema: { tags: ['cases'], summary: "Lift one of the case's access actions early (the filter's suspension ends at once)", params: SubParams, body: Type.Object({ reason: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }) },
+  }, async (request, reply) => {
+    const { libraryId, id, itemId } = request.params;
+    const { actor } = await authorizeCase(request, 'case.access_action', libraryId, id);
+    await liftCaseAccessAction(ctx.store, libraryId, id, itemId, request.body.reason, who(actor));
+    return reply.code(204).send();
   });
 
   app.post('/api/libraries/:libraryId/cases/:id/close', {

@@ -3,7 +3,7 @@ import { api, ApiError, download, withQuery } from '../api.js';
 import { Empty, ErrorAlert, Loading } from '../components/Feedback.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { Pagination } from '../components/Pagination.js';
-import { ReasonGate } from '../components/Reason.js';
+import { ReasonDialog, ReasonGate } from '../components/Reason.js';
 import { CASE_STATUS_LABELS, CASE_STATUSES, CASE_TRANSITIONS, OUTCOME_LABELS, OUTCOMES, type CaseStatus, type Outcome } from '../../../src/domain/cases.js';
 import { useDocumentTitle, useFetch } from '../hooks.js';
 import { href, navigate, paths, setQuery, useLocation } from '../router.js';
@@ -121,6 +121,7 @@ export function CasePage({ libraryId, caseId }: { libraryId: string; caseId: str
   useDocumentTitle(c ? `Case ${c.number}` : 'Case');
   const [error, setError] = useState<unknown>();
   const [flash, setFlash] = useState<string>();
+  const [lifting, setLifting] = useState<string | null>(null);
   const crumbs = [{ label: 'Cases', href: href(paths.cases(libraryId)) }, { label: c ? `Case ${c.number}` : 'Case' }];
   if (reason === null) {
     return (
@@ -224,7 +225,13 @@ export function CasePage({ libraryId, caseId }: { libraryId: string; caseId: str
       {c.can.accessAction ? (
         <section className="card" aria-labelledby="case-access">
           <h2 id="case-access">Access actions</h2>
-          {c.accessActions.map((a) => <p key={a.id}>{a.kind} {a.subject}: {a.expiresAt ? `until ${a.expiresAt.slice(0, 16).replace('T', ' ')}` : 'until lifted'}{a.liftedAt ? ' (lifted)' : ''}</p>)}
+          {c.accessActions.map((a) => (
+            <p key={a.id}>
+              {a.kind} {a.subject}: {a.expiresAt ? `until ${a.expiresAt.slice(0, 16).replace('T', ' ')}` : 'until lifted'}
+              {a.liftedAt ? ' (lifted)' : <> <button type="button" className="button button--small button--secondary" onClick={() => setLifting(a.id)}>Lift</button></>}
+            </p>
+          ))}
+          {lifting ? <ReasonDialog title="Lift this access action" confirmLabel="Lift" onClose={() => setLifting(null)} onConfirm={async (why) => { await api.post(`${url}/access-actions/${lifting}/lift`, { reason: why }); setLifting(null); setFlash('Access was restored.'); detail.reload(); }} /> : null}
           <AccessForm onSuspend={(body) => act('Access was suspended; the filter enforces it within seconds.', () => api.post(`${url}/access-actions`, body))} />
         </section>
       ) : null}

@@ -419,6 +419,18 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal((await about(`/notices/${notice.id}`)).length + (await about(`/cases/${opened.id}`)).length, 2, 'each reminder is sent once');
       await sendCaseReminders(world.store, mail, new Date(Date.now() + 3 * 86_400_000));
       assert.deepEqual((await about(`/cases/${opened.id}`)).map((n) => n.kind).sort(), ['case.due', 'case.response_overdue']);
+
+      // Reassigning to HR: the assignees come from the pack's investigating roles, the director and HR; HR is told.
+      const hrPerson = await personOfLogin(world.login('liverpool', 'hr').username);
+      const casework = ok(await director.request('GET', `${lib}/casework`));
+      assert.ok(casework.assignees.some((a: any) => a.userId === hrPerson.userId));
+      assert.equal(casework.assignees.some((a: any) => a.userId === reporter.userId), false, 'the IT administrator does not investigate');
+      const wrong = await director.request('PATCH', `${lib}/cases/${opened.id}`, { assigneeUserId: reporter.userId });
+      assert.deepEqual(fieldOf(wrong), ['assigneeUserId']);
+      ok(await director.request('PATCH', `${lib}/cases/${opened.id}`, { assigneeUserId: hrPerson.userId }), 204);
+      assert.deepEqual((await about(`/cases/${opened.id}`)).filter((n) => n.kind === 'case.assigned').map((n) => n.person_id), [hrPerson.personId]);
+      const detail = ok(await director.request('GET', `${lib}/cases/${opened.id}?${rq}`));
+      assert.equal(detail.assigneeUserId, hrPerson.userId);
     });
 
     test('the auditor sees who looked at whose data, with the stated reasons', async () => {

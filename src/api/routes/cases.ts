@@ -14,7 +14,7 @@ import { buildCaseExport, renderCasePdf, renderCaseZip } from '../../app/case-ex
 import { deliverSoon } from '../../app/notify.js';
 import { appendAudit } from '../../store/audit-log.js';
 import {
-  caseEvents, caseEvidence, caseSubjects, concernMessages, concernsOfCase, decisionsOfCase, getBlob, getConcern, getEvidence, libraryCasework, listCases, listConcerns, noticesOfCase, noticesOfPerson, getNotice, suspensionsOfCase, type CaseRow, type ConcernRow,
+  caseEvents, caseEvidence, caseSubjects, concernMessages, concernsOfCase, decisionsOfCase, getBlob, getConcern, getEvidence, libraryCasework, listCases, listConcerns, peopleWithRole, noticesOfCase, noticesOfPerson, getNotice, suspensionsOfCase, type CaseRow, type ConcernRow,
 } from '../../store/cases.js';
 import { authorize } from '../auth.js';
 import type { ApiContext } from '../context.js';
@@ -123,7 +123,11 @@ export const caseRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async 
     authorize(request, 'library.view', libraryId);
     const cw = await libraryCasework(db, libraryId);
     if (!cw) throw notFound(`library "${libraryId}"`);
-    return { concernRecipients: cw.concernRecipients, investigators: cw.investigators, ladder: cw.ladder, lookbackDays: cw.lookbackDays, responseDays: cw.responseDays, remediationDays: cw.remediationDays, sections: cw.sections };
+    // Who a case can be assigned to: the holders of the investigating roles, the director and HR.
+    const roles = [...new Set<string>([...cw.investigators, 'director', 'hr'])];
+    const holders = (await Promise.all(roles.map((r) => peopleWithRole(db, libraryId, r)))).flat();
+    const assignees = [...new Map(holders.map((h) => [h.userId, { userId: h.userId, name: h.name }])).values()].sort((a, b) => a.name.localeCompare(b.name));
+    return { concernRecipients: cw.concernRecipients, investigators: cw.investigators, ladder: cw.ladder, lookbackDays: cw.lookbackDays, responseDays: cw.responseDays, remediationDays: cw.remediationDays, sections: cw.sections, assignees };
   });
 
   // ----- reporting

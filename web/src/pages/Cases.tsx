@@ -99,6 +99,7 @@ interface CaseDetail {
   status: CaseStatus;
   clauses: string[];
   assignee: string | null;
+  assigneeUserId: string | null;
   dueOn: string | null;
   openedBy: string;
   createdAt: string;
@@ -172,7 +173,7 @@ export function CasePage({ libraryId, caseId }: { libraryId: string; caseId: str
             <div><dt>Assigned to</dt><dd>{c.assignee ?? 'nobody'}</dd></div>
             <div><dt>Due</dt><dd>{c.dueOn ?? '-'}</dd></div>
           </dl>
-          {c.can.manage ? <StatusForm c={c} onMove={(status, dueOn, clauses) => act('The case was updated.', () => api.patch(url, { ...(status ? { status } : {}), ...(dueOn !== undefined ? { dueOn: dueOn || null } : {}), ...(clauses ? { clauseRefs: clauses } : {}) }))} /> : null}
+          {c.can.manage ? <StatusForm c={c} libraryId={libraryId} onMove={(status, dueOn, clauses, assigneeUserId) => act('The case was updated.', () => api.patch(url, { ...(status ? { status } : {}), ...(dueOn !== undefined ? { dueOn: dueOn || null } : {}), ...(clauses ? { clauseRefs: clauses } : {}), ...(assigneeUserId !== undefined ? { assigneeUserId } : {}) }))} /> : null}
         </section>
         <section className="card" aria-labelledby="case-ladder">
           <h2 id="case-ladder">Progressive action</h2>
@@ -248,13 +249,18 @@ export function CasePage({ libraryId, caseId }: { libraryId: string; caseId: str
   );
 }
 
-function StatusForm({ c, onMove }: { c: CaseDetail; onMove(status: CaseStatus | null, dueOn?: string, clauses?: string[]): Promise<boolean> }) {
+function StatusForm({ c, libraryId, onMove }: { c: CaseDetail; libraryId: string; onMove(status: CaseStatus | null, dueOn?: string, clauses?: string[], assigneeUserId?: string | null): Promise<boolean> }) {
+  const casework = useFetch<{ assignees: Array<{ userId: string; name: string }> }>(`/api/libraries/${encodeURIComponent(libraryId)}/casework`);
+  const [assignee, setAssignee] = useState(c.assigneeUserId ?? '');
   const [status, setStatus] = useState('');
   const [dueOn, setDueOn] = useState(c.dueOn ?? '');
   const [clauses, setClauses] = useState(c.clauses.join(', '));
   const next = CASE_TRANSITIONS[c.status].filter((s) => s !== 'closed');
   return (
-    <form onSubmit={(e) => { e.preventDefault(); void onMove((status || null) as CaseStatus | null, dueOn !== (c.dueOn ?? '') ? dueOn : undefined, clauses !== c.clauses.join(', ') ? clauses.split(',').map((x) => x.trim()).filter(Boolean) : undefined); }}>
+    <form onSubmit={(e) => { e.preventDefault(); void onMove((status || null) as CaseStatus | null, dueOn !== (c.dueOn ?? '') ? dueOn : undefined, clauses !== c.clauses.join(', ') ? clauses.split(',').map((x) => x.trim()).filter(Boolean) : undefined, assignee !== (c.assigneeUserId ?? '') ? assignee || null : undefined); }}>
+      <div className="field"><label htmlFor="case-assignee">Assigned to</label>
+        <select id="case-assignee" value={assignee} onChange={(e) => setAssignee(e.target.value)}><option value="">(nobody)</option>{(casework.data?.assignees ?? []).map((a) => <option key={a.userId} value={a.userId}>{a.name}</option>)}</select>
+      </div>
       <div className="field"><label htmlFor="case-move">Move to</label>
         <select id="case-move" value={status} onChange={(e) => setStatus(e.target.value)}><option value="">(no change)</option>{next.map((s) => <option key={s} value={s}>{CASE_STATUS_LABELS[s]}</option>)}</select>
       </div>

@@ -27,6 +27,7 @@ import { blockPageRoutes } from './routes/block-page.js';
 import type { ApiContext } from './context.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { requestRoutes } from './routes/requests.js';
+import { caseRoutes } from './routes/cases.js';
 import { createMailer, type Mailer } from '../sources/mailer.js';
 
 export interface ServerOptions {
@@ -35,6 +36,8 @@ export interface ServerOptions {
   /** The built web app; served at / when present. */
   webDir?: string;
   logger?: boolean;
+  /** Where log lines go (tests read them); stdout when absent. */
+  logStream?: NodeJS.WritableStream;
   /** Outgoing mail; built from the configuration when not given (tests pass their own SMTP server's). */
   mailer?: Mailer | null;
 }
@@ -45,7 +48,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { store, config } = options;
   const app = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
+    logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'], ...(options.logStream ? { stream: options.logStream } : {}) },
     trustProxy: process.env.STEWARD_TRUST_PROXY === '1',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -57,7 +60,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(swagger, {
     openapi: {
       info: { title: 'Steward API', version: '0.1.0', description: "Steward runs a library's staff technology-use policy. Errors are RFC 9457 problem details; every state-changing request needs the x-csrf-token header from GET /api/session/csrf." },
-      tags: [{ name: 'session' }, { name: 'policies' }, { name: 'directory' }, { name: 'imports' }, { name: 'audit' }, { name: 'filter' }, { name: 'monitoring' }, { name: 'system' }],
+      tags: [{ name: 'session' }, { name: 'policies' }, { name: 'directory' }, { name: 'imports' }, { name: 'audit' }, { name: 'filter' }, { name: 'monitoring' }, { name: 'cases' }, { name: 'system' }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
@@ -65,6 +68,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionToken', null);
   app.addHook('onRequest', async (request) => {
+    // Anonymous routes (reporting a concern anonymously) never learn who calls: the session is not read.
+    if (request.routeOptions.config?.anonymous) return;
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
     const actor = await actorForSession(store, token);
@@ -100,6 +105,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(blockPageRoutes(ctx));
   await app.register(notificationRoutes(ctx));
   await app.register(requestRoutes(ctx));
+  await app.register(caseRoutes(ctx));
 
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   if (existsSync(path.join(webDir, 'index.html'))) {

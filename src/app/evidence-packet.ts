@@ -104,6 +104,28 @@ export function packetManifest(data: EvidencePacketData): PacketManifest {
   };
 }
 
+/** One finding with its cited clauses and evidence events, as a packet (or a case's evidence) holds it. */
+export async function loadPacketFinding(store: Store, library: Pick<LibraryInfo, 'id' | 'privacy'>, findingId: string): Promise<PacketFinding | undefined> {
+  const db = store.db;
+  const detail = await getFinding(db, library.id, findingId);
+  if (!detail) return undefined;
+  const events = await evidenceEvents(db, library, detail.evidence);
+  return {
+    id: detail.id,
+    ruleId: detail.rule_id,
+    severity: detail.severity,
+    state: detail.state,
+    windowStartMs: detail.window_start_ms,
+    windowEndMs: detail.window_end_ms,
+    eventCount: detail.event_count,
+    bytes: detail.bytes,
+    minutes: detail.minutes,
+    clauses: await citedClauses(db, library.id, detail.clauses),
+    events,
+    missingEvents: detail.evidence.length - events.length,
+  };
+}
+
 /** Gathers the packet's data from the store. The caller authorizes and audit-logs. */
 export async function loadEvidencePacketData(store: Store, library: LibraryInfo, personId: string, range: LocalRange, by: { label: string; reason: string; now?: Date }): Promise<EvidencePacketData> {
   const db = store.db;
@@ -112,23 +134,8 @@ export async function loadEvidencePacketData(store: Store, library: LibraryInfo,
   const page = await listFindings(db, { libraryId: library.id, personId, fromMs: range.fromMs, toMs: range.toMs, limit: 1000, offset: 0 });
   const findings: PacketFinding[] = [];
   for (const summary of page.items.filter((f) => f.state !== 'dismissed').reverse()) {
-    const detail = await getFinding(db, library.id, summary.id);
-    if (!detail) continue;
-    const events = await evidenceEvents(db, library, detail.evidence);
-    findings.push({
-      id: detail.id,
-      ruleId: detail.rule_id,
-      severity: detail.severity,
-      state: detail.state,
-      windowStartMs: detail.window_start_ms,
-      windowEndMs: detail.window_end_ms,
-      eventCount: detail.event_count,
-      bytes: detail.bytes,
-      minutes: detail.minutes,
-      clauses: await citedClauses(db, library.id, detail.clauses),
-      events,
-      missingEvents: detail.evidence.length - events.length,
-    });
+    const finding = await loadPacketFinding(store, library, summary.id);
+    if (finding) findings.push(finding);
   }
   return {
     library: { id: library.id, name: library.name, timezone: library.timezone, privacy: library.privacy },

@@ -6,7 +6,9 @@ import { FILTER_TARGETS, POSTING_DEFAULT_CATEGORIES, type GrantScope, type Restr
 import { isRole } from '../domain/roles.js';
 import { normalizeDomain } from '../engine/filter/policy.js';
 import { appendAudit } from '../store/audit-log.js';
+import type { Transaction } from 'kysely';
 import type { Store } from '../store/db.js';
+import type { Database } from '../store/schema.js';
 import {
   findPerson,
   findProxyAccount,
@@ -77,6 +79,8 @@ export interface SuspensionInput {
   startsAt?: string;
   /** Null or absent: until lifted. */
   expiresAt?: string | null;
+  /** The case this access action belongs to (issue 5): recorded on the suspension itself. */
+  caseId?: string;
 }
 
 export interface GrantInput {
@@ -149,7 +153,11 @@ export async function setRestriction(store: Store, libraryId: string, input: Res
   return id;
 }
 
-export async function setSuspension(store: Store, libraryId: string, input: SuspensionInput, actor: FilterActor, now = new Date()): Promise<string> {
+/**
+ * `alsoRecord` runs inside the suspension's transaction, so a case can add the step to its timeline
+ * atomically with the one suspension row the filter enforces.
+ */
+export async function setSuspension(store: Store, libraryId: string, input: SuspensionInput, actor: FilterActor, now = new Date(), alsoRecord?: (trx: Transaction<Database>, suspension: { id: string; subject: string; personId: string | null; clauseRef: string; expiresAt: string | null }) => Promise<void>): Promise<string> {
   const problems: ErrorDetail[] = [];
   const reason = requireReason(input.reason, problems);
   const { startsAt, expiresAt } = window(input.startsAt, input.expiresAt ?? null, now, problems, false);
@@ -176,8 +184,9 @@ export async function setSuspension(store: Store, libraryId: string, input: Susp
   if (problems.length > 0) throw invalid('The suspension is not valid', problems);
   const id = newId();
   await store.db.transaction().execute(async (trx) => {
-    await insertSuspension(trx, { id, library_id: libraryId, kind: input.kind, subject, person_id: personId, clause_ref: clauseRef, reason, set_by_user_id: actor.userId, set_by_label: actor.label, created_at: nowIso(now), starts_at: startsAt, expires_at: expiresAt, lifted_at: null, lifted_by_label: null, lift_reason: null });
-    await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: 'filter.suspend', targetType: 'filter_suspension', targetId: id, reason, ...(personId ? { subjectPersonId: personId } : {}), detail: { kind: input.kind, subject, clauseRef, startsAt, expiresAt } }, now);
+    await insertSuspension(trx, { id, library_id: libraryId, kind: input.kind, subject, person_id: personId, clause_ref: clauseRef, reason, set_by_user_id: actor.userId, set_by_label: actor.label, created_at: nowIso(now), starts_at: startsAt, expires_at: expiresAt, lifted_at: null, lifted_by_label: null, lift_reason: null, case_id: input.caseId ?? null });
+    await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: 'filter.suspend', targetType: 'filter_suspension', targetId: id, reason, ...(personId ? { subjectPersonId: personId } : {}), detail: { kind: input.kind, subject, clauseRef, startsAt, expiresAt, caseId: input.caseId ?? null } }, now);
+    if (alsoRecord) await alsoRecord(trx, { id, subject, personId, clauseRef, expiresAt });
   });
   return id;
 }
@@ -210,7 +219,8 @@ export async function setGrant(store: Store, libraryId: string, input: GrantInpu
 export type FilterRecordKind = 'restriction' | 'suspension' | 'grant';
 
 /** Lifts a restriction or suspension, or revokes a grant; the row stays, stamped with who and why. */
-export async function endFilterRecord(store: Store, libraryId: string, kind: FilterRecordKind, id: string, reasonText: string, actor: FilterActor, now = new Date()): Promise<void> {
+/** `alsoRecord` runs inside the same transaction (a case records the lifting of its access action). */
+export async function endFilterRecord(store: Store, libraryId: string, kind: FilterRecordKind, id: string, reasonText: string, actor: FilterActor, now = new Date(), alsoRecord?: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
   const problems: ErrorDetail[] = [];
   const reason = requireReason(reasonText, problems);
   if (problems.length > 0) throw invalid(`Say why the ${kind} ends`, problems);
@@ -236,6 +246,7 @@ export async function endFilterRecord(store: Store, libraryId: string, kind: Fil
     }
     if (!ended) throw new StewardError('conflict', `the ${kind} has already ended`);
     await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: kind === 'grant' ? 'filter.revoke_grant' : `filter.lift_${kind}`, targetType: `filter_${kind}`, targetId: id, reason, ...(subjectPersonId ? { subjectPersonId } : {}) }, now);
+    if (alsoRecord) await alsoRecord(trx);
   });
 }
 

@@ -19,7 +19,9 @@ export interface Mail {
  * change being reported, then `deliverMail` after commit.
  */
 export async function queueNotification(db: Executor, mail: Mail, n: NewNotification, now = new Date()): Promise<string> {
-  return insertNotification(db, n, mail.mailer ? 'pending' : 'unaddressed', now);
+  // Links are kept as the app's route (/libraries/…); a caller may have written the hash form (/#/…).
+  const link = n.link?.replace(/^\/?#/, '');
+  return insertNotification(db, { ...n, ...(link !== undefined ? { link } : {}) }, mail.mailer ? 'pending' : 'unaddressed', now);
 }
 
 /** Sends the mail that is due. Returns how many were sent. Never throws for a single message. */

@@ -37,7 +37,19 @@ export type Action =
   | 'request.view'
   | 'request.revoke'
   | 'register.view'
-  | 'delegation.manage';
+  | 'delegation.manage'
+  // concerns, cases and corrective action (issue 5)
+  | 'concern.report'
+  | 'concern.view'
+  | 'concern.reporter_identity'
+  | 'case.open'
+  | 'case.view'
+  | 'case.manage'
+  | 'case.decide'
+  | 'case.export'
+  | 'case.access_action'
+  | 'notice.read'
+  | 'notice.respond';
 
 /** How the actor stands to the person a request is about. */
 export type Relation =
@@ -47,7 +59,9 @@ export type Relation =
   /** the person is in a workgroup the actor is associate director of */
   | 'workgroup'
   | 'other'
-  | 'none';
+  | 'none'
+  /** the concern was routed to the actor, or the actor is the case's assignee (issue 5) */
+  | 'recipient';
 
 export interface Actor {
   userId: string;
@@ -136,6 +150,17 @@ export const RULES: readonly Rule[] = [
   { roles: ['director'], actions: ['delegation.manage'] },
   // Everyone reads what Steward told them, and nobody else does.
   { roles: 'any', actions: ['notification.read'], when: ['self'] },
+  // Concerns and cases (issue 5). Anyone may report a concern (anonymously without signing in at
+  // all). The director and HR investigate (Liverpool, Oak Park): they see every concern, open and run
+  // cases, decide, export and suspend access as part of a case, never in a case about themselves.
+  // A supervisor or associate director a concern was routed to (Oak Park, Metropolitan) sees it, may
+  // open a case from it and works the case assigned to them; decisions stay with the director and HR.
+  // Who may see a confidential reporter is narrowed further by the pack (casework.confidentialIdentityVisibleTo).
+  // The person a notice is about reads it and responds.
+  { roles: 'any', actions: ['concern.report'] },
+  { roles: MANAGERS, actions: ['concern.view', 'concern.reporter_identity', 'case.open', 'case.view', 'case.manage', 'case.decide', 'case.export', 'case.access_action'], when: [...NOT_SELF, 'recipient'] },
+  { roles: ['supervisor', 'associate_director'], actions: ['concern.view', 'case.open', 'case.view', 'case.manage'], when: ['recipient'] },
+  { roles: 'any', actions: ['notice.read', 'notice.respond'], when: ['self'] },
 ];
 
 export function rolesIn(actor: Actor, libraryId: string): Role[] {

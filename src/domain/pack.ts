@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { CLAUSE_KINDS, CONTROL_TYPES } from './controls.js';
 import { ROLES } from './roles.js';
 import { RequestTypeSchema } from './requests.js';
+import { OUTCOMES } from './cases.js';
 import { WebRuleSchema } from './web-rules.js';
 
 /**
@@ -82,6 +83,26 @@ export const DocumentSchema = Type.Object(
 );
 export type PolicyDocument = Static<typeof DocumentSchema>;
 
+/**
+ * How a library handles concerns and cases (issue 5): who investigates, who may see the reporter of a
+ * confidential concern, and the progressive corrective-action ladder with its lookback window.
+ * `sections` lists the clause refs this configuration follows.
+ */
+export const CaseworkSchema = Type.Object(
+  {
+    investigators: Type.Array(Lit(ROLES), { minItems: 1, description: 'roles that open, investigate and decide cases' }),
+    confidentialIdentityVisibleTo: Type.Array(Lit(ROLES), { minItems: 1, description: 'roles that may see who reported a confidential concern' }),
+    ladder: Type.Array(Lit(OUTCOMES), { minItems: 1, description: 'progressive corrective action, mildest first' }),
+    lookbackDays: Type.Integer({ minimum: 1, maximum: 3650, description: 'prior outcomes older than this do not count toward the next step' }),
+    responseDays: Type.Integer({ minimum: 1, maximum: 90, description: 'default days the employee has to respond to a notice' }),
+    remediationDays: Type.Integer({ minimum: 0, maximum: 180, description: 'default days given to rectify the problem' }),
+    sections: Type.Array(Type.String({ minLength: 1 }), { description: 'clause refs this configuration follows' }),
+    note: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type Casework = Static<typeof CaseworkSchema>;
+
 export const LibrarySchema = Type.Object(
   {
     id: Id,
@@ -91,6 +112,7 @@ export const LibrarySchema = Type.Object(
     mailDomain: Type.Optional(Type.String()),
     /** Who receives reports of a violation, as the policy names them. */
     concernRecipients: Type.Array(Lit(['director', 'hr', 'supervisor', 'supervisors_supervisor'] as const), { minItems: 1 }),
+    casework: Type.Optional(CaseworkSchema),
     /**
      * Web monitoring: `full` keeps URLs; `domain` drops path and query at ingest (Orland Park promises
      * it does not monitor content). Events older than retentionDays are purged unless a finding under

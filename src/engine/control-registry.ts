@@ -36,6 +36,9 @@ export const IMPLEMENTED_CONTROLS: readonly ControlImplementation[] = [
   // Requests: every request type a pack declares is filed, routed through its approval chain and
   // kept on its register (the pack parser refuses an approve control naming an undeclared type).
   { type: 'approve', key: '*', implementedBy: 'src/app/requests.ts' },
+  // Concerns and cases (issue 5): reporting (named, confidential, anonymous) routed as the pack says,
+  // investigation with evidence, notice and response, decisions on the pack's ladder, access actions.
+  { type: 'case', key: '*', implementedBy: 'src/app/cases.ts' },
 ];
 
 /** The key a control is matched on: the rule, target, request or course it names. */

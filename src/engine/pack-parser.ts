@@ -122,6 +122,7 @@ function semanticProblems(pack: Pack): Problem[] {
   });
   problems.push(...ruleProblemsOf(pack));
   problems.push(...requestProblemsOf(pack));
+  problems.push(...caseworkProblemsOf(pack));
   return problems;
 }
 
@@ -156,6 +157,22 @@ function requestProblemsOf(pack: Pack): Problem[] {
         }
       });
     });
+  });
+  return problems;
+}
+
+/** library.casework (issue 5): the sections it follows are clauses of the current policy; the ladder names each step once. */
+function caseworkProblemsOf(pack: Pack): Problem[] {
+  const problems: Problem[] = [];
+  const casework = pack.library.casework;
+  if (!casework) return problems;
+  const currentRefs = new Set(pack.documents.flatMap((doc) => currentVersion(doc).clauses.map((clause) => clause.ref)));
+  casework.sections.forEach((ref, i) => {
+    if (!currentRefs.has(ref)) problems.push({ path: `/library/casework/sections/${i}`, message: `expected the ref of a clause in a current version, got "${ref}"` });
+  });
+  casework.ladder.forEach((step, i) => {
+    if (casework.ladder.indexOf(step) !== i) problems.push({ path: `/library/casework/ladder/${i}`, message: `"${step}" is on the ladder twice` });
+    if (step === 'no_violation' || step === 'law_enforcement_referral') problems.push({ path: `/library/casework/ladder/${i}`, message: `"${step}" is not a corrective step` });
   });
   return problems;
 }

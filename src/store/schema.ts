@@ -291,6 +291,8 @@ export interface FilterSuspensionsTable {
   lifted_at: string | null;
   lifted_by_label: string | null;
   lift_reason: string | null;
+  /** The case that imposed it, if any (issue 5). */
+  case_id?: string | null;
 }
 
 export interface FilterGrantsTable {
@@ -426,6 +428,143 @@ export interface ApprovalDelegationsTable {
   cancelled_at: string | null;
 }
 
+// ----- concerns, cases and corrective action (issue 5)
+
+export interface CasesTable {
+  id: string;
+  library_id: string;
+  /** Per library, from 1: what people call the case ("case 12"). */
+  number: number;
+  title: string;
+  summary: string;
+  status: string;
+  /** concern, finding or direct */
+  origin: string;
+  clauses_json: string;
+  assignee_user_id: string | null;
+  assignee_label: string | null;
+  due_on: string | null;
+  opened_by_user_id: string | null;
+  opened_by_label: string;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  due_reminded_on?: string | null;
+}
+
+export interface CaseSubjectsTable {
+  library_id: string;
+  case_id: string;
+  person_id: string;
+}
+
+export interface CaseEventsTable {
+  id: string;
+  library_id: string;
+  case_id: string;
+  seq: number;
+  at: string;
+  kind: string;
+  actor_user_id: string | null;
+  actor_label: string;
+  body: string;
+  detail_json: string;
+}
+
+export interface ConcernsTable {
+  id: string;
+  library_id: string;
+  kind: 'named' | 'confidential' | 'anonymous';
+  reporter_person_id: string | null;
+  reporter_user_id: string | null;
+  subject_person_id: string | null;
+  subject_text: string | null;
+  clause_ref: string | null;
+  description: string;
+  occurred_on: string | null;
+  recipient_role: string;
+  recipient_person_id: string | null;
+  receipt_hash: string | null;
+  passphrase_hash: string | null;
+  status: string;
+  case_id: string | null;
+  outcome_summary: string | null;
+  received_at: string;
+  updated_at: string;
+}
+
+export interface ConcernMessagesTable {
+  id: string;
+  library_id: string;
+  concern_id: string;
+  /** reporter or staff */
+  author: string;
+  author_label: string;
+  body: string;
+  created_at: string;
+}
+
+export interface EvidenceBlobsTable {
+  library_id: string;
+  sha256: string;
+  size: number;
+  content_base64: string;
+  created_at: string;
+}
+
+export interface CaseEvidenceTable {
+  id: string;
+  library_id: string;
+  case_id: string;
+  /** finding, excerpt, file or concern */
+  kind: string;
+  label: string;
+  file_name: string;
+  media_type: string;
+  sha256: string;
+  size: number;
+  finding_id: string | null;
+  added_by_user_id: string | null;
+  added_by_label: string;
+  added_at: string;
+}
+
+export interface CaseNoticesTable {
+  id: string;
+  library_id: string;
+  case_id: string;
+  person_id: string;
+  what: string;
+  occurred: string;
+  clauses_json: string;
+  evidence_json: string;
+  remediation: string;
+  remediation_due_on: string | null;
+  response_due_on: string | null;
+  sent_by_label: string;
+  sent_at: string;
+  read_at: string | null;
+  acknowledged_at: string | null;
+  response: string | null;
+  responded_at: string | null;
+  reminded_at?: string | null;
+  overdue_reported_at?: string | null;
+}
+
+export interface CaseDecisionsTable {
+  id: string;
+  library_id: string;
+  case_id: string;
+  person_id: string;
+  outcome: string;
+  clauses_json: string;
+  rationale: string;
+  ladder_step: string | null;
+  decided_by_user_id: string | null;
+  decided_by_label: string;
+  decided_at: string;
+}
+
 export interface Database {
   libraries: LibrariesTable;
   workgroups: WorkgroupsTable;
@@ -458,6 +597,15 @@ export interface Database {
   requests: RequestsTable;
   request_events: RequestEventsTable;
   approval_delegations: ApprovalDelegationsTable;
+  cases: CasesTable;
+  case_subjects: CaseSubjectsTable;
+  case_events: CaseEventsTable;
+  concerns: ConcernsTable;
+  concern_messages: ConcernMessagesTable;
+  evidence_blobs: EvidenceBlobsTable;
+  case_evidence: CaseEvidenceTable;
+  case_notices: CaseNoticesTable;
+  case_decisions: CaseDecisionsTable;
 }
 
 export type AuditLogInsert = Omit<AuditLogTable, 'seq'> & { seq: number };

@@ -315,6 +315,9 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal((await (await client('it_admin')).request('POST', `${lib}/findings/${adult}/escalate`, { reason: 'Needs a case please' })).statusCode, 403, 'IT triages but does not open cases');
       const escalated = json(await (await client('hr')).request('POST', `${lib}/findings/${adult}/escalate`, { reason: 'Second adult-site visit this month' }));
       assert.equal(escalated.state, 'case');
+      // Escalation opens a case about the person, with the finding as its evidence (issue 5).
+      const opened = await world.store.db.selectFrom('case_evidence').select(['case_id', 'kind']).where('finding_id', '=', adult).execute();
+      assert.deepEqual(opened.map((e) => [e.case_id, e.kind]), [[escalated.caseId, 'finding']]);
       assert.equal((await auditEntries('finding.escalate'))[0]!.subject_person_id, staff.personId);
       const cases = json(await director.request('GET', `${lib}/findings?state=case`));
       assert.deepEqual(cases.items.map((f: { id: string }) => f.id), [adult]);

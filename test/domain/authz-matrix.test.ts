@@ -8,7 +8,7 @@ import { ROLES, type Role } from '../../src/domain/roles.js';
  * role × action × how the actor stands to the person × own or other library.
  */
 type Expect = Partial<Record<Relation, readonly Role[] | 'all'>>;
-const ALL_RELATIONS: Relation[] = ['self', 'report', 'workgroup', 'other', 'none'];
+const ALL_RELATIONS: Relation[] = ['self', 'report', 'workgroup', 'other', 'none', 'recipient'];
 const everywhere = (roles: readonly Role[] | 'all'): Expect => Object.fromEntries(ALL_RELATIONS.map((r) => [r, roles])) as Expect;
 
 const EXPECTED: Record<Action, Expect> = {
@@ -22,6 +22,7 @@ const EXPECTED: Record<Action, Expect> = {
     workgroup: ['associate_director', 'director', 'hr'],
     other: ['director', 'hr'],
     none: ['director', 'hr'],
+    recipient: ['director', 'hr'],
   },
   'monitoring.view': {
     self: 'all',
@@ -29,6 +30,7 @@ const EXPECTED: Record<Action, Expect> = {
     workgroup: ['director', 'hr', 'it_admin'],
     other: ['director', 'hr', 'it_admin'],
     none: ['director', 'hr', 'it_admin'],
+    recipient: ['director', 'hr', 'it_admin'],
   },
   'monitoring.report': everywhere(['director', 'hr', 'it_admin']),
   'monitoring.ingest': everywhere(['director', 'it_admin']),
@@ -65,6 +67,7 @@ const EXPECTED: Record<Action, Expect> = {
     workgroup: ['director', 'it_admin', 'associate_director'],
     other: ['director', 'it_admin'],
     none: ['director', 'it_admin'],
+    recipient: ['director', 'it_admin'],
   },
   'filter.suspend': everywhere(['director', 'it_admin']),
   'filter.grant': everywhere(['director', 'it_admin']),
@@ -76,6 +79,7 @@ const EXPECTED: Record<Action, Expect> = {
     workgroup: ['director', 'it_admin'],
     other: ['director', 'it_admin'],
     none: ['director', 'it_admin'],
+    recipient: ['director', 'it_admin'],
   },
   'notification.read': { self: 'all' },
   'request.submit': { self: 'all' },
@@ -85,10 +89,23 @@ const EXPECTED: Record<Action, Expect> = {
     workgroup: ['associate_director', 'director', 'it_admin', 'hr', 'auditor'],
     other: ['director', 'it_admin', 'hr', 'auditor'],
     none: ['director', 'it_admin', 'hr', 'auditor'],
+    recipient: ['director', 'it_admin', 'hr', 'auditor'],
   },
   'request.revoke': everywhere(['director', 'it_admin']),
   'register.view': everywhere(['director', 'it_admin', 'hr', 'auditor']),
-  'delegation.manage': { self: 'all', report: ['director'], workgroup: ['director'], other: ['director'], none: ['director'] },
+  'delegation.manage': { self: 'all', report: ['director'], workgroup: ['director'], other: ['director'], none: ['director'], recipient: ['director'] },
+  // issue 5: concerns and cases. 'recipient': the concern was routed to the actor or the case is assigned to them.
+  'concern.report': everywhere('all'),
+  'concern.view': { report: ['director', 'hr'], workgroup: ['director', 'hr'], other: ['director', 'hr'], none: ['director', 'hr'], recipient: ['director', 'hr', 'supervisor', 'associate_director'] },
+  'concern.reporter_identity': { report: ['director', 'hr'], workgroup: ['director', 'hr'], other: ['director', 'hr'], none: ['director', 'hr'], recipient: ['director', 'hr'] },
+  'case.open': { report: ['director', 'hr'], workgroup: ['director', 'hr'], other: ['director', 'hr'], none: ['director', 'hr'], recipient: ['director', 'hr', 'supervisor', 'associate_director'] },
+  'case.view': { report: ['director', 'hr'], workgroup: ['director', 'hr'], other: ['director', 'hr'], none: ['director', 'hr'], recipient: ['director', 'hr', 'supervisor', 'associate_director'] },
+  'case.manage': { report: ['director', 'hr'], workgroup: ['director', 'hr'], other: ['director', 'hr'], none: ['director', 'hr'], recipient: ['director', 'hr', 'supervisor', 'associate_director'] },
+  'case.decide': { report: ['director', 'hr'], workgroup: ['director', 'hr'], other: ['director', 'hr'], none: ['director', 'hr'], recipient: ['director', 'hr'] },
+  'case.export': { report: ['director', 'hr'], workgroup: ['director', 'hr'], other: ['director', 'hr'], none: ['director', 'hr'], recipient: ['director', 'hr'] },
+  'case.access_action': { report: ['director', 'hr'], workgroup: ['director', 'hr'], other: ['director', 'hr'], none: ['director', 'hr'], recipient: ['director', 'hr'] },
+  'notice.read': { self: 'all' },
+  'notice.respond': { self: 'all' },
 };
 
 /**

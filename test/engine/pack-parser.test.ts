@@ -184,6 +184,19 @@ describe('parsePack', () => {
     assert.deepEqual(error.details, [{ location: `${FILE}:${line} at /documents/0/versions/0/clauses/0/controls/0`, field: '/documents/0/versions/0/clauses/0/controls/0', line, message: 'expected a "rule" for a detect control' }]);
   });
 
+  test('casework (issue 5) follows clauses of the pack and names each corrective step once', () => {
+    const casework = '  casework:\n    investigators: [director]\n    confidentialIdentityVisibleTo: [director]\n    ladder: [verbal_warning, written_warning, verbal_warning, no_violation]\n    lookbackDays: 365\n    responseDays: 10\n    remediationDays: 14\n    sections: [A2, Z9]\n';
+    const text = edit(VALID, '  concernRecipients: [supervisor, hr]\n', `  concernRecipients: [supervisor, hr]\n${casework}`);
+    const error = failure(text);
+    assert.deepEqual(error.details.map((d) => [d.field, d.message]), [
+      ['/library/casework/sections/1', 'expected the ref of a clause in a current version, got "Z9"'],
+      ['/library/casework/ladder/2', '"verbal_warning" is on the ladder twice'],
+      ['/library/casework/ladder/3', '"no_violation" is not a corrective step'],
+    ]);
+    const fixed = edit(edit(text, 'verbal_warning, no_violation]', 'work_suspension]'), '[A2, Z9]', '[A2]');
+    assert.deepEqual(parsePack(fixed, FILE).library.casework?.ladder, ['verbal_warning', 'written_warning', 'work_suspension']);
+  });
+
   test('restrict and approve controls need a target and a request', () => {
     let text = edit(VALID, '              - type: detect\n                rule: games\n', '              - type: restrict\n              - type: approve\n');
     const error = failure(text);

@@ -21,6 +21,10 @@ import { RegistersPage } from './pages/Registers.js';
 import { RequestDetailPage } from './pages/RequestDetail.js';
 import { RequestsPage } from './pages/Requests.js';
 import { FilterPage } from './pages/Filter.js';
+import { ConcernPage, ConcernsPage, PublicReportPage, ReceiptPage, ReportConcernPage } from './pages/Concerns.js';
+import { CasePage, CasesPage } from './pages/Cases.js';
+import { NoticePage, NoticesPage } from './pages/Notices.js';
+import { DataAccessPage } from './pages/DataAccess.js';
 import { matchRoute, navigate, paths, useLocation, type Route } from './router.js';
 import { allowed, defaultLibrary, SessionContext, type SessionContextValue } from './session.js';
 import type { Me } from './types.js';
@@ -57,6 +61,26 @@ function Page({ route }: { route: Route }) {
       return <RequestDetailPage libraryId={route.libraryId} requestId={route.requestId} />;
     case 'registers':
       return <RegistersPage libraryId={route.libraryId} />;
+    case 'reportConcern':
+      return <ReportConcernPage libraryId={route.libraryId} />;
+    case 'concerns':
+      return <ConcernsPage libraryId={route.libraryId} />;
+    case 'concern':
+      return <ConcernPage libraryId={route.libraryId} concernId={route.concernId} />;
+    case 'cases':
+      return <CasesPage libraryId={route.libraryId} />;
+    case 'case':
+      return <CasePage libraryId={route.libraryId} caseId={route.caseId} />;
+    case 'notices':
+      return <NoticesPage libraryId={route.libraryId} />;
+    case 'notice':
+      return <NoticePage libraryId={route.libraryId} noticeId={route.noticeId} />;
+    case 'dataAccess':
+      return <DataAccessPage libraryId={route.libraryId} />;
+    case 'receipt':
+      return <ReceiptPage />;
+    case 'reportAnonymously':
+      return <PublicReportPage />;
     case 'password':
       return <ChangePasswordPage />;
     case 'home':
@@ -112,6 +136,10 @@ export function App() {
 
   const session = useMemo<SessionContextValue | null>(() => (me ? { me, libraryId, signOut, refresh } : null), [me, libraryId, signOut, refresh]);
   useDocumentTitle(me === null ? 'Sign in' : undefined);
+
+  // The anonymous reporter's receipt page needs no sign-in, and reads nothing about who is looking.
+  if (route.name === 'receipt') return <ReceiptPage />;
+  if (route.name === 'reportAnonymously') return <PublicReportPage />;
 
   if (me === undefined) {
     return (

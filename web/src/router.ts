@@ -23,6 +23,18 @@ export type Route =
   | { name: 'requests'; libraryId: string }
   | { name: 'request'; libraryId: string; requestId: string }
   | { name: 'registers'; libraryId: string }
+  | { name: 'reportConcern'; libraryId: string }
+  | { name: 'concerns'; libraryId: string }
+  | { name: 'concern'; libraryId: string; concernId: string }
+  | { name: 'cases'; libraryId: string }
+  | { name: 'case'; libraryId: string; caseId: string }
+  | { name: 'notices'; libraryId: string }
+  | { name: 'notice'; libraryId: string; noticeId: string }
+  | { name: 'dataAccess'; libraryId: string }
+  /** Public: an anonymous reporter's receipt (no sign-in). */
+  | { name: 'receipt' }
+  /** Public: report anonymously without signing in. */
+  | { name: 'reportAnonymously' }
   | { name: 'notFound'; path: string };
 
 export interface HashLocation {
@@ -58,6 +70,8 @@ export function matchRoute(path: string): Route {
   const parts = path.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
   if (parts.length === 0) return { name: 'home' };
   if (parts.length === 1 && parts[0] === 'password') return { name: 'password' };
+  if (parts.length === 1 && parts[0] === 'receipt') return { name: 'receipt' };
+  if (parts.length === 1 && parts[0] === 'report-anonymously') return { name: 'reportAnonymously' };
   if (parts[0] === 'libraries' && parts[1]) {
     const libraryId = parts[1];
     const [section, a, b, c] = parts.slice(2);
@@ -84,6 +98,20 @@ export function matchRoute(path: string): Route {
       if (parts.length === 4) return { name: 'request', libraryId, requestId: a };
     }
     if (section === 'registers' && !a) return { name: 'registers', libraryId };
+    if (section === 'concerns') {
+      if (!a) return { name: 'concerns', libraryId };
+      if (a === 'new' && parts.length === 4) return { name: 'reportConcern', libraryId };
+      if (parts.length === 4) return { name: 'concern', libraryId, concernId: a };
+    }
+    if (section === 'cases') {
+      if (!a) return { name: 'cases', libraryId };
+      if (parts.length === 4) return { name: 'case', libraryId, caseId: a };
+    }
+    if (section === 'notices') {
+      if (!a) return { name: 'notices', libraryId };
+      if (parts.length === 4) return { name: 'notice', libraryId, noticeId: a };
+    }
+    if (section === 'audit' && a === 'data-access' && parts.length === 4) return { name: 'dataAccess', libraryId };
   }
   return { name: 'notFound', path };
 }
@@ -117,6 +145,15 @@ export const paths = {
   request: (lib: string, id: string) => `/libraries/${encodeURIComponent(lib)}/requests/${encodeURIComponent(id)}`,
   registers: (lib: string) => `/libraries/${encodeURIComponent(lib)}/registers`,
   password: () => '/password',
+  reportConcern: (lib: string) => `/libraries/${encodeURIComponent(lib)}/concerns/new`,
+  concerns: (lib: string) => `/libraries/${encodeURIComponent(lib)}/concerns`,
+  concern: (lib: string, id: string) => `/libraries/${encodeURIComponent(lib)}/concerns/${encodeURIComponent(id)}`,
+  cases: (lib: string) => `/libraries/${encodeURIComponent(lib)}/cases`,
+  case: (lib: string, id: string) => `/libraries/${encodeURIComponent(lib)}/cases/${encodeURIComponent(id)}`,
+  notices: (lib: string) => `/libraries/${encodeURIComponent(lib)}/notices`,
+  notice: (lib: string, id: string) => `/libraries/${encodeURIComponent(lib)}/notices/${encodeURIComponent(id)}`,
+  dataAccess: (lib: string) => `/libraries/${encodeURIComponent(lib)}/audit/data-access`,
+  receipt: () => '/receipt',
 };
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {

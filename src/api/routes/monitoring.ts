@@ -6,6 +6,9 @@ import { formatLocal, WEEKDAY_NAMES } from '../../domain/local-time.js';
 import { SEVERITIES } from '../../domain/web-rules.js';
 import { loadEvidencePacketData, renderEvidencePacket } from '../../app/evidence-packet.js';
 import { reviewFinding, type FindingDecision } from '../../app/finding-review.js';
+import { attachFindings, openCase } from '../../app/cases.js';
+import { deliverSoon } from '../../app/notify.js';
+import { caseSubjects, getCase } from '../../store/cases.js';
 import { buildWebReport, openRange, REPORT_GROUPS, resolveRange, type ReportGroup, type ReportRow, type WebReport } from '../../app/web-report.js';
 import { appendAudit } from '../../store/audit-log.js';
 import { relationTo } from '../../store/directory.js';
@@ -245,18 +248,38 @@ export const monitoringRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => 
         throw forbidden(decision === 'dismiss' ? 'Only the director, HR and IT dismiss findings, and never their own' : 'Only the director and HR escalate findings to a case, and never their own');
       }
       const reason = statedReason(request.body.reason);
+      // Escalating opens a case about the finding's person (or adds the finding to the case named).
+      const caseId = decision === 'escalate' ? (request.body as { caseId?: string }).caseId : undefined;
+      if (decision === 'escalate') {
+        if (!finding.person_id) throw invalid('The finding is not attributed to a person', [{ field: 'findingId', message: 'only findings about a person can open a case' }]);
+        if (caseId) {
+          const c = await getCase(db, libraryId, caseId);
+          if (!c || !(await caseSubjects(db, caseId)).some((s) => s.id === finding.person_id)) throw invalid('The case cannot take this finding', [{ field: 'caseId', message: 'no case in this library with the finding\'s person as a subject' }]);
+        }
+      }
       const result = await reviewFinding(ctx.store, libraryId, findingId, decision, reason, { userId: actor.userId, label: actor.username });
-      return { id: findingId, state: result.state, previous: result.previous };
+      if (decision === 'dismiss') return { id: findingId, state: result.state, previous: result.previous };
+      const who = { userId: actor.userId, label: actor.username, personId: actor.personId };
+      if (caseId) {
+        await attachFindings(ctx.store, libraryId, caseId, [findingId], who);
+        const c = (await getCase(db, libraryId, caseId))!;
+        return { id: findingId, state: result.state, previous: result.previous, caseId, caseNumber: Number(c.number) };
+      }
+      const detail = (await getFinding(db, libraryId, findingId))!;
+      const opened = await openCase(ctx.store, ctx.mail, libraryId, { title: `Finding ${detail.rule_id}`, summary: `Escalated from a monitoring finding: ${reason}`, subjectPersonIds: [finding.person_id!], clauseRefs: (await citedClauses(db, libraryId, detail.clauses)).filter((c) => c.clauseId).map((c) => c.ref), findingIds: [findingId] }, who);
+      deliverSoon(ctx.store, ctx.mail);
+      return { id: findingId, state: result.state, previous: result.previous, caseId: opened.id, caseNumber: opened.number };
     };
   const DecisionBody = Type.Object({ reason: Type.String({ maxLength: 2000, description: 'why: at least 5 characters; kept on the finding and in the audit log' }) }, { additionalProperties: false });
-  const DecisionResult = Type.Object({ id: Type.String(), state: Type.String(), previous: Type.String() });
+  const EscalateBody = Type.Object({ reason: DecisionBody.properties.reason, caseId: Type.Optional(Type.String({ maxLength: 64, description: 'add the finding to this open case instead of opening a new one' })) }, { additionalProperties: false });
+  const DecisionResult = Type.Object({ id: Type.String(), state: Type.String(), previous: Type.String(), caseId: Type.Optional(Type.String()), caseNumber: Type.Optional(Type.Integer()) });
 
   app.post('/api/libraries/:libraryId/findings/:findingId/dismiss', {
     schema: { tags: ['monitoring'], summary: 'Dismiss a new finding (nothing to pursue). The director, HR and IT; never one\'s own. Audit-logged with the reason.', params: FindingParams, body: DecisionBody, response: { 200: DecisionResult } },
   }, decide('dismiss'));
 
   app.post('/api/libraries/:libraryId/findings/:findingId/escalate', {
-    schema: { tags: ['monitoring'], summary: "Escalate a finding to a case (the director and HR; never one's own). Records the state, the reason and who decided.", params: FindingParams, body: DecisionBody, response: { 200: DecisionResult } },
+    schema: { tags: ['monitoring'], summary: "Escalate a finding to a case (the director and HR; never one's own): opens a case about the finding's person with the finding as evidence, or adds it to the case named. Records the state, the reason and who decided.", params: FindingParams, body: EscalateBody, response: { 200: DecisionResult } },
   }, decide('escalate'));
 
   // ----- reports

@@ -5,6 +5,7 @@ import { buildServer } from '../../api/server.js';
 import { scheduleRetention } from '../../app/retention.js';
 import { scheduleMailDelivery } from '../../app/notify.js';
 import { scheduleRequestUpkeep } from '../../app/requests.js';
+import { scheduleCaseReminders } from '../../app/case-reminders.js';
 import { createMailer } from '../../sources/mailer.js';
 import { categoriesFromEnv } from '../../api/routes/squid-ingest.js';
 import { loadLibraryPack } from '../../app/library-loader.js';
@@ -78,6 +79,7 @@ export function registerServe(program: Command): void {
       const mail = { mailer, publicUrl: config.publicUrl };
       const stopMail = scheduleMailDelivery(store, mail, owner, (message) => console.log(message));
       const stopRequests = scheduleRequestUpkeep(store, mail, owner, (message) => console.log(message));
+      const stopReminders = scheduleCaseReminders(store, mail, owner, (message) => console.log(message));
       if (!mailer) console.log('mail: STEWARD_SMTP_URL is not set; notifications stay in the app');
       let receiver: SquidTcpReceiver | undefined;
       let closing = false;
@@ -87,6 +89,7 @@ export function registerServe(program: Command): void {
         stopRetention();
         stopMail();
         stopRequests();
+        stopReminders();
         mailer?.close();
         // The receiver first: it commits what Squid has sent before the database closes.
         if (receiver) {

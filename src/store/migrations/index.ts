@@ -7,6 +7,7 @@ import * as filterRestrictionKind from './2026-11-27-filter-restriction-kind.js'
 import * as notifications from './2026-11-27-notifications.js';
 import * as requests from './2026-11-30-requests.js';
 import * as webEventsCompact from './2026-11-27-web-events-compact.js';
+import * as cases from './2026-11-28-cases.js';
 
 /** The one migration series for both dialects, in order. Listed statically so dist/ and src/ agree. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-27-notifications': notifications,
   '2026-11-30-requests': requests,
   '2026-11-27-web-events-compact': webEventsCompact,
+  '2026-11-28-cases': cases,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -4,8 +4,8 @@ import { ROLE_LABELS, isRole } from '../../../src/domain/roles.js';
 import { href, navigate, paths, type Route } from '../router.js';
 import { allowed, managesFilter, useSession } from '../session.js';
 
-type Section = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'password' | 'notifications' | 'requests' | 'registers' | null;
-type IconName = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'requests' | 'registers';
+type Section = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'password' | 'notifications' | 'requests' | 'registers' | 'reportConcern' | 'concerns' | 'cases' | 'notices' | 'dataAccess' | null;
+type IconName = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'requests' | 'registers' | 'concern' | 'cases' | 'notices';
 
 function sectionOf(route: Route): Section {
   switch (route.name) {
@@ -37,6 +37,19 @@ function sectionOf(route: Route): Section {
       return 'requests';
     case 'registers':
       return 'registers';
+    case 'reportConcern':
+      return 'reportConcern';
+    case 'concerns':
+    case 'concern':
+      return 'concerns';
+    case 'cases':
+    case 'case':
+      return 'cases';
+    case 'notices':
+    case 'notice':
+      return 'notices';
+    case 'dataAccess':
+      return 'dataAccess';
     default:
       return null;
   }
@@ -53,6 +66,9 @@ function Icon({ name }: { name: IconName }) {
     filter: 'M3 5h18l-7 8v6l-4 2v-8L3 5z',
     requests: 'M5 3h10l4 4v14H5V3zm3 9l3 3 5-6',
     registers: 'M4 4h16v16H4V4zm0 5h16M4 14h16M9 4v16',
+    concern: 'M4 4h16v12H8l-4 4V4zm8 3v4m0 3v.01',
+    cases: 'M3 7h18v13H3V7zm5 0V4h8v3M3 12h18',
+    notices: 'M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9m4.3 13a2 2 0 0 0 3.4 0',
   }[name];
   return (
     <svg className="nav__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -94,6 +110,8 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
   const canReport = allowed(me, 'monitoring.report', libraryId);
   const canFilter = managesFilter(me, libraryId);
   const canRegisters = allowed(me, 'register.view', libraryId);
+  const seesConcerns = allowed(me, 'concern.view', libraryId, 'recipient');
+  const seesCases = allowed(me, 'case.view', libraryId, 'recipient');
   const mainRef = useRef<HTMLElement>(null);
   const routeKey = JSON.stringify(route);
   const firstRender = useRef(true);
@@ -192,7 +210,12 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
             {(seesAllFindings || seesOwnFindings) && link('findings', paths.findings(libraryId), seesAllFindings ? 'Findings' : 'My findings', 'findings')}
             {canReport && link('webReports', paths.webReports(libraryId), 'Web reports', 'webReports')}
             {canFilter && link('filter', paths.filter(libraryId), 'Filter', 'filter')}
+            {link('reportConcern', paths.reportConcern(libraryId), 'Report a concern', 'concern')}
+            {me.personId !== null && link('notices', paths.notices(libraryId), 'My notices', 'notices')}
+            {seesConcerns && link('concerns', paths.concerns(libraryId), 'Concerns', 'concern')}
+            {seesCases && link('cases', paths.cases(libraryId), 'Cases', 'cases')}
             {canAudit && link('audit', paths.audit(libraryId), 'Audit', 'audit')}
+            {canAudit && link('dataAccess', paths.dataAccess(libraryId), 'Who looked at whose data', 'audit')}
           </ul>
           {library && (
             <p className="sidebar__library">

@@ -128,7 +128,7 @@ export function RequestDetailPage({ libraryId, requestId }: { libraryId: string;
 
       <section className="card" aria-labelledby="request-timeline">
         <h2 id="request-timeline">Timeline</h2>
-        <ol className="timeline">
+        <ol className="request-timeline">
           {timeline.map((e) => (
             <li key={e.seq} data-event={e.action}>
               <time dateTime={e.at}>{formatDateTime(e.at)}</time> {e.action === 'expire' ? EVENT_LABELS.expire : `${e.actor_name ?? e.actor_label} ${EVENT_LABELS[e.action] ?? e.action}`}

@@ -76,6 +76,9 @@ export function SignInPage({ onSignedIn }: { onSignedIn(me: Me): void }) {
           </button>
         </form>
       </main>
+      <p className="signin__footer">
+        <a href="#/report-anonymously">Report a concern anonymously</a> without signing in. Reported one already? <a href="#/receipt">Check it with your receipt code</a>.
+      </p>
       <footer className="signin__footer">
         <p>Steward · policy, controls and records for public libraries</p>
       </footer>

@@ -26,6 +26,7 @@ import { filterRoutes } from './routes/filter.js';
 import { blockPageRoutes } from './routes/block-page.js';
 import type { ApiContext } from './context.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { obligationRoutes } from './routes/obligations.js';
 import { createMailer, type Mailer } from '../sources/mailer.js';
 
 export interface ServerOptions {
@@ -56,7 +57,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(swagger, {
     openapi: {
       info: { title: 'Steward API', version: '0.1.0', description: "Steward runs a library's staff technology-use policy. Errors are RFC 9457 problem details; every state-changing request needs the x-csrf-token header from GET /api/session/csrf." },
-      tags: [{ name: 'session' }, { name: 'policies' }, { name: 'directory' }, { name: 'imports' }, { name: 'audit' }, { name: 'filter' }, { name: 'monitoring' }, { name: 'system' }],
+      tags: [{ name: 'session' }, { name: 'policies' }, { name: 'directory' }, { name: 'imports' }, { name: 'audit' }, { name: 'filter' }, { name: 'monitoring' }, { name: 'training' }, { name: 'system' }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
@@ -98,6 +99,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(filterRoutes(ctx));
   await app.register(blockPageRoutes(ctx));
   await app.register(notificationRoutes(ctx));
+  await app.register(obligationRoutes(ctx));
 
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   if (existsSync(path.join(webDir, 'index.html'))) {

@@ -32,7 +32,14 @@ export type Action =
   | 'filter.snapshot'
   | 'exception.request'
   | 'exception.view'
-  | 'notification.read';
+  | 'notification.read'
+  | 'policy.publish'
+  | 'policy.acknowledge'
+  | 'compliance.team'
+  | 'compliance.view'
+  | 'training.complete'
+  | 'training.manage'
+  | 'calendar.subscribe';
 
 /** How the actor stands to the person a request is about. */
 export type Relation =
@@ -100,6 +107,16 @@ export const RULES: readonly Rule[] = [
   { roles: 'any', actions: ['exception.request', 'exception.view'], when: ['self'] },
   // Everyone reads what Steward told them, and nobody else does.
   { roles: 'any', actions: ['notification.read'], when: ['self'] },
+  // Acknowledgement and training (issue 7). The director (and a consortium's policy administrator)
+  // publishes versions; everyone acknowledges for themselves and records their own completions.
+  { roles: ['director', 'consortium_admin'], actions: ['policy.publish'] },
+  { roles: 'any', actions: ['policy.acknowledge', 'compliance.view', 'training.complete', 'calendar.subscribe'], when: ['self'] },
+  // Salt Lake City CS3.2.2/CS3.4.3: managers answer for their people's training: supervisors see their
+  // reports, associate directors their workgroups too, the director and HR the whole library.
+  { roles: ['supervisor', 'associate_director', 'director', 'hr'], actions: ['compliance.team'] },
+  { roles: ['supervisor', 'associate_director'], actions: ['compliance.view'], when: ['report'] },
+  { roles: ['associate_director'], actions: ['compliance.view'], when: ['workgroup'] },
+  { roles: MANAGERS, actions: ['compliance.view', 'training.complete', 'training.manage'] },
 ];
 
 export function rolesIn(actor: Actor, libraryId: string): Role[] {

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { CLAUSE_KINDS, CONTROL_TYPES } from './controls.js';
 import { ROLES } from './roles.js';
 import { WebRuleSchema } from './web-rules.js';
+import { TrainingSchema } from './training.js';
 
 /**
  * The policy-pack format: a library's policy as versioned documents split into clauses, each mapped
@@ -127,6 +128,8 @@ export const PackSchema = Type.Object(
     documents: Type.Array(DocumentSchema, { minItems: 1 }),
     /** Web-monitoring rules: every `web.` rule a current clause's detect control names is defined here. */
     rules: Type.Optional(Type.Array(WebRuleSchema)),
+    /** Acknowledgement due dates and the training courses that `train` controls name (issue 7). */
+    training: Type.Optional(TrainingSchema),
   },
   { additionalProperties: false },
 );

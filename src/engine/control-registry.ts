@@ -28,6 +28,11 @@ export const IMPLEMENTED_CONTROLS: readonly ControlImplementation[] = [
   { type: 'restrict', key: 'category.*', implementedBy: 'src/engine/filter/policy.ts' },
   { type: 'restrict', key: 'suspension', implementedBy: 'src/engine/filter/policy.ts' },
   { type: 'restrict', key: 'workgroup-restriction', implementedBy: 'src/engine/filter/policy.ts' },
+  // Acknowledgement of the published version (campaigns, immutable records, overdue findings) and
+  // recurring training for every course a pack defines (the parser refuses a train control naming
+  // a course the pack's training section lacks).
+  { type: 'acknowledge', key: '*', implementedBy: 'src/app/policy-publishing.ts' },
+  { type: 'train', key: '*', implementedBy: 'src/app/training.ts' },
 ];
 
 /** The key a control is matched on: the rule, target, request or course it names. */

@@ -78,6 +78,25 @@ const EXPECTED: Record<Action, Expect> = {
     none: ['director', 'it_admin'],
   },
   'notification.read': { self: 'all' },
+  'policy.publish': everywhere(['director', 'consortium_admin']),
+  'policy.acknowledge': { self: 'all' },
+  'compliance.team': everywhere(['supervisor', 'associate_director', 'director', 'hr']),
+  'compliance.view': {
+    self: 'all',
+    report: ['supervisor', 'associate_director', 'director', 'hr'],
+    workgroup: ['associate_director', 'director', 'hr'],
+    other: ['director', 'hr'],
+    none: ['director', 'hr'],
+  },
+  'training.complete': {
+    self: 'all',
+    report: ['director', 'hr'],
+    workgroup: ['director', 'hr'],
+    other: ['director', 'hr'],
+    none: ['director', 'hr'],
+  },
+  'training.manage': everywhere(['director', 'hr']),
+  'calendar.subscribe': { self: 'all' },
 };
 
 const actorWith = (role: Role): Actor => ({

@@ -4,6 +4,7 @@ import * as monitoring from './2026-11-24-monitoring.js';
 import * as filter from './2026-11-25-filter.js';
 import * as jobs from './2026-11-26-jobs.js';
 import * as notifications from './2026-11-27-notifications.js';
+import * as acknowledgementTraining from './2026-11-29-acknowledgement-training.js';
 
 /** The one migration series for both dialects, in order. Listed statically so dist/ and src/ agree. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-25-filter': filter,
   '2026-11-26-jobs': jobs,
   '2026-11-27-notifications': notifications,
+  '2026-11-29-acknowledgement-training': acknowledgementTraining,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { buildServer } from '../../api/server.js';
 import { scheduleRetention } from '../../app/retention.js';
 import { scheduleMailDelivery } from '../../app/notify.js';
+import { scheduleObligationCheck } from '../../app/obligation-check.js';
 import { createMailer } from '../../sources/mailer.js';
 import { categoriesFromEnv } from '../../api/routes/squid-ingest.js';
 import { loadLibraryPack } from '../../app/library-loader.js';
@@ -75,6 +76,7 @@ export function registerServe(program: Command): void {
       const owner = `${hostname()}:${process.pid}`;
       const stopRetention = scheduleRetention(store, await loadShippedPacks(), owner, (message) => console.log(message));
       const stopMail = scheduleMailDelivery(store, { mailer, publicUrl: config.publicUrl }, owner, (message) => console.log(message));
+      const stopObligations = scheduleObligationCheck(store, { mailer, publicUrl: config.publicUrl }, owner, (message) => console.log(message));
       if (!mailer) console.log('mail: STEWARD_SMTP_URL is not set; notifications stay in the app');
       let receiver: SquidTcpReceiver | undefined;
       let closing = false;
@@ -83,6 +85,7 @@ export function registerServe(program: Command): void {
         closing = true;
         stopRetention();
         stopMail();
+        stopObligations();
         mailer?.close();
         // The receiver first: it commits what Squid has sent before the database closes.
         if (receiver) {

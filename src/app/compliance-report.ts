@@ -126,7 +126,7 @@ export function calendarEvents(report: ComplianceReport, publicUrl: string): Cal
       day: o.dueOn!,
       summary: o.kind === 'ack' ? `${o.title} (due)` : `Training due: ${o.title}`,
       description: o.state === 'overdue' ? `Overdue since ${o.dueOn}.` : `Due by ${o.dueOn}.`,
-      url: `${publicUrl}${o.kind === 'ack' ? `/acknowledge/${report.libraryId}/${encodeURIComponent(o.key)}` : '/training'}`,
+      url: `${publicUrl}/#/libraries/${report.libraryId}/${o.kind === 'ack' ? `acknowledge/${encodeURIComponent(o.key)}` : 'obligations'}`,
       alarmDaysBefore: 3,
     }));
 }

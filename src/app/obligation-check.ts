@@ -104,19 +104,19 @@ export async function checkLibraryObligations(store: Store, mail: Mail, libraryI
       const soon = dueSoon.get(personId) ?? [];
       dueSoon.delete(personId);
       const subject = items.length === 1 ? `Overdue: ${items[0]}` : `Overdue: ${items.length} policy and training items`;
-      await queueNotification(trx, mail, { libraryId, personId, kind: 'obligation.overdue', subject, body: `These are overdue; your supervisor has been told. Please complete them as soon as you can.\n${list(items)}${soon.length > 0 ? `\n\nAlso due soon:\n${list(soon)}` : ''}`, link: '/obligations' }, now);
+      await queueNotification(trx, mail, { libraryId, personId, kind: 'obligation.overdue', subject, body: `These are overdue; your supervisor has been told. Please complete them as soon as you can.\n${list(items)}${soon.length > 0 ? `\n\nAlso due soon:\n${list(soon)}` : ''}`, link: `/#/libraries/${libraryId}/obligations` }, now);
       outcome.reminders += 1;
     }
     for (const [personId, items] of dueSoon) {
       const subject = items.length === 1 ? `Reminder: ${items[0]}` : `Reminder: ${items.length} policy and training items are due soon`;
-      await queueNotification(trx, mail, { libraryId, personId, kind: 'obligation.reminder', subject, body: `Due soon:\n${list(items)}`, link: '/obligations' }, now);
+      await queueNotification(trx, mail, { libraryId, personId, kind: 'obligation.reminder', subject, body: `Due soon:\n${list(items)}`, link: `/#/libraries/${libraryId}/obligations` }, now);
       outcome.reminders += 1;
     }
     for (const [supervisorId, items] of escalations) {
       const people = new Set(items.map((i) => i.person.id)).size;
       const subject = people === 1 ? `${items[0]!.person.name}: overdue policy or training items` : `${people} of your people have overdue policy or training items`;
       const body = `As their supervisor you are asked to follow up:\n${list(items.map((i) => `${i.person.name} (${i.person.title ?? 'staff'}): ${i.what}, due on ${i.dueOn}`))}`;
-      await queueNotification(trx, mail, { libraryId, personId: supervisorId, kind: 'obligation.escalated', subject, body, link: '/team' }, now);
+      await queueNotification(trx, mail, { libraryId, personId: supervisorId, kind: 'obligation.escalated', subject, body, link: `/#/libraries/${libraryId}/team` }, now);
       outcome.escalations += 1;
     }
     if (outcome.reminders + outcome.findings + outcome.escalations > 0) {

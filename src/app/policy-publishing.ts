@@ -171,7 +171,7 @@ async function openCampaignIn(trx: Executor, mail: Mail, libraryId: string, docu
   const done = await acknowledgementsForBasis(trx, libraryId, basisVersionId);
   for (const p of people) {
     if (done.has(p.id)) continue;
-    await queueNotification(trx, mail, { libraryId, personId: p.id, kind: 'ack.requested', subject: `Please read and acknowledge: ${doc.title}`, body: `A new version of ${doc.title} has been published. Please read it in full and acknowledge it by ${dueOn}.`, link: `/acknowledge/${libraryId}/${encodeURIComponent(doc.doc_key)}` }, now);
+    await queueNotification(trx, mail, { libraryId, personId: p.id, kind: 'ack.requested', subject: `Please read and acknowledge: ${doc.title}`, body: `A new version of ${doc.title} has been published. Please read it in full and acknowledge it by ${dueOn}.`, link: `/#/libraries/${libraryId}/acknowledge/${encodeURIComponent(doc.doc_key)}` }, now);
   }
   return { id, dueOn, audience: people.length };
 }

@@ -17,6 +17,9 @@ import { PoliciesPage } from './pages/Policies.js';
 import { SignInPage } from './pages/SignIn.js';
 import { WebReportsPage } from './pages/WebReports.js';
 import { FilterPage } from './pages/Filter.js';
+import { AcknowledgePage, ObligationsPage } from './pages/Obligations.js';
+import { PublishingPage } from './pages/Publishing.js';
+import { TeamPage } from './pages/Team.js';
 import { matchRoute, navigate, paths, useLocation, type Route } from './router.js';
 import { allowed, defaultLibrary, SessionContext, type SessionContextValue } from './session.js';
 import type { Me } from './types.js';
@@ -45,6 +48,14 @@ function Page({ route }: { route: Route }) {
       return <WebReportsPage libraryId={route.libraryId} />;
     case 'filter':
       return <FilterPage libraryId={route.libraryId} />;
+    case 'obligations':
+      return <ObligationsPage libraryId={route.libraryId} />;
+    case 'acknowledge':
+      return <AcknowledgePage libraryId={route.libraryId} documentKey={route.documentKey} />;
+    case 'team':
+      return <TeamPage libraryId={route.libraryId} />;
+    case 'publishing':
+      return <PublishingPage libraryId={route.libraryId} documentKey={route.documentKey} />;
     case 'password':
       return <ChangePasswordPage />;
     case 'home':

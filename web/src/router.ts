@@ -19,6 +19,10 @@ export type Route =
   | { name: 'finding'; libraryId: string; findingId: string }
   | { name: 'webReports'; libraryId: string }
   | { name: 'filter'; libraryId: string }
+  | { name: 'obligations'; libraryId: string }
+  | { name: 'acknowledge'; libraryId: string; documentKey: string }
+  | { name: 'team'; libraryId: string }
+  | { name: 'publishing'; libraryId: string; documentKey: string }
   | { name: 'notFound'; path: string };
 
 export interface HashLocation {
@@ -74,6 +78,10 @@ export function matchRoute(path: string): Route {
     }
     if (section === 'web-reports' && !a) return { name: 'webReports', libraryId };
     if (section === 'filter' && !a) return { name: 'filter', libraryId };
+    if (section === 'obligations' && !a) return { name: 'obligations', libraryId };
+    if (section === 'acknowledge' && a && !b) return { name: 'acknowledge', libraryId, documentKey: a };
+    if (section === 'team' && !a) return { name: 'team', libraryId };
+    if (section === 'publishing' && a && !b) return { name: 'publishing', libraryId, documentKey: a };
   }
   return { name: 'notFound', path };
 }
@@ -103,6 +111,10 @@ export const paths = {
   webReports: (lib: string) => `/libraries/${encodeURIComponent(lib)}/web-reports`,
   filter: (lib: string) => `/libraries/${encodeURIComponent(lib)}/filter`,
   password: () => '/password',
+  obligations: (lib: string) => `/libraries/${encodeURIComponent(lib)}/obligations`,
+  acknowledge: (lib: string, documentKey: string) => `/libraries/${encodeURIComponent(lib)}/acknowledge/${encodeURIComponent(documentKey)}`,
+  team: (lib: string) => `/libraries/${encodeURIComponent(lib)}/team`,
+  publishing: (lib: string, documentKey: string) => `/libraries/${encodeURIComponent(lib)}/publishing/${encodeURIComponent(documentKey)}`,
 };
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {

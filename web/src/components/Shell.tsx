@@ -3,8 +3,8 @@ import { ROLE_LABELS, isRole } from '../../../src/domain/roles.js';
 import { href, navigate, paths, type Route } from '../router.js';
 import { allowed, useSession } from '../session.js';
 
-type Section = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'password' | null;
-type IconName = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit';
+type Section = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'password' | 'obligations' | 'team' | null;
+type IconName = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'obligations' | 'team';
 
 function sectionOf(route: Route): Section {
   switch (route.name) {
@@ -29,6 +29,13 @@ function sectionOf(route: Route): Section {
       return 'filter';
     case 'password':
       return 'password';
+    case 'obligations':
+    case 'acknowledge':
+      return 'obligations';
+    case 'team':
+      return 'team';
+    case 'publishing':
+      return 'policies';
     default:
       return null;
   }
@@ -43,6 +50,8 @@ function Icon({ name }: { name: IconName }) {
     findings: 'M10.5 4a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13zM15.5 15.5L21 21M10.5 7.5v3.5M10.5 13.5v.01',
     webReports: 'M4 20V10M10 20V4M16 20v-7M22 20H2',
     filter: 'M3 5h18l-7 8v6l-4 2v-8L3 5z',
+    obligations: 'M9 11l3 3 8-8M20 12v7a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h9',
+    team: 'M9 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM17 11a3 3 0 1 0 0-6M3 20c.6-3 3-5 6-5s5.4 2 6 5M15 15c3 0 5.4 2 6 5',
   }[name];
   return (
     <svg className="nav__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -61,6 +70,8 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
   const seesOwnFindings = me.personId !== null && allowed(me, 'monitoring.view', libraryId, 'self');
   const canReport = allowed(me, 'monitoring.report', libraryId);
   const canFilter = allowed(me, 'filter.view', libraryId);
+  const hasObligations = me.personId !== null && allowed(me, 'compliance.view', libraryId, 'self');
+  const seesTeam = allowed(me, 'compliance.team', libraryId);
   const mainRef = useRef<HTMLElement>(null);
   const routeKey = JSON.stringify(route);
   const firstRender = useRef(true);
@@ -84,6 +95,8 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
       : section === 'webReports' && allowed(me, 'monitoring.report', next) ? paths.webReports(next)
       : section === 'filter' && allowed(me, 'filter.view', next) ? paths.filter(next)
       : section === 'password' ? paths.password()
+      : section === 'obligations' ? paths.obligations(next)
+      : section === 'team' && allowed(me, 'compliance.team', next) ? paths.team(next)
       : paths.dashboard(next);
     navigate(target);
   };
@@ -150,6 +163,8 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
             {link('dashboard', paths.dashboard(libraryId), 'Dashboard', 'dashboard')}
             {link('policies', paths.policies(libraryId), 'Policies', 'policies')}
             {link('directory', paths.directory(libraryId), 'Directory', 'directory')}
+            {hasObligations && link('obligations', paths.obligations(libraryId), 'My policies & training', 'obligations')}
+            {seesTeam && link('team', paths.team(libraryId), allowed(me, 'compliance.view', libraryId, 'other') ? 'Staff training' : 'My team', 'team')}
             {(seesAllFindings || seesOwnFindings) && link('findings', paths.findings(libraryId), seesAllFindings ? 'Findings' : 'My findings', 'findings')}
             {canReport && link('webReports', paths.webReports(libraryId), 'Web reports', 'webReports')}
             {canFilter && link('filter', paths.filter(libraryId), 'Filter', 'filter')}

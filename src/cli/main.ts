@@ -9,6 +9,7 @@ import { registerMonitoring } from './commands/monitoring.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerServe } from './commands/serve.js';
 import { registerUser } from './commands/user.js';
+import { registerTraining } from './commands/training.js';
 import { EXIT, reportError } from './runtime.js';
 
 const program = new Command('steward')
@@ -26,6 +27,7 @@ registerPolicy(program);
 registerAudit(program);
 registerUser(program);
 registerFilter(program);
+registerTraining(program);
 registerSquidHelper(program);
 
 try {

@@ -82,7 +82,7 @@ for (const { dialect, skip } of DIALECTS) {
       await page.getByRole('heading', { name: 'Draft a new version' }).waitFor();
       await page.getByRole('button', { name: 'Start from the published text' }).click();
       const area = page.getByLabel('Full text');
-      await page.waitForFunction(() => ((document.getElementById('draft-text') as HTMLTextAreaElement | null)?.value.length ?? 0) > 1000);
+      await page.waitForFunction("(document.getElementById('draft-text')?.value.length ?? 0) > 1000");
       await area.fill(edit(await area.inputValue()));
       await page.getByLabel('Label').fill(label);
       await page.getByRole('button', { name: 'Save draft' }).click();
@@ -113,7 +113,7 @@ for (const { dialect, skip } of DIALECTS) {
           el.scrollTop = el.scrollHeight;
           el.dispatchEvent(new Event('scroll'));
         });
-        await page.waitForFunction(() => !(document.querySelector('[aria-describedby="ack-hint"]') as HTMLButtonElement | null)?.disabled);
+        await page.waitForFunction("document.querySelector('button[aria-describedby=ack-hint]')?.disabled === false");
         await button.click();
         await page.getByText(/Acknowledged on .*SHA-256/).waitFor();
       }, 'staff-acknowledged');

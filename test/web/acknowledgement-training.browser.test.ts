@@ -103,7 +103,7 @@ for (const { dialect, skip } of DIALECTS) {
       await asUser(world.login(LIB, 'director').username, (page) => publishFromCurrent(page, 'Revision with annual review', (t) => t.replace(/\n\n/, `\n\n${ADDED}\n\n`), true), 'publish-material');
 
       await asUser(staff.username, async (page) => {
-        await page.getByRole('link', { name: 'My policies & training' }).click();
+        await page.getByRole('link', { name: 'My acknowledgements & training' }).click();
         await page.getByRole('link', { name: 'Read and acknowledge' }).click();
         await page.getByRole('heading', { name: 'What changed' }).waitFor();
         assert.equal(await page.locator('ins.diff__added', { hasText: 'reviews this policy with their supervisor' }).count(), 1, 'the diff shows the added sentence');
@@ -134,7 +134,7 @@ for (const { dialect, skip } of DIALECTS) {
       await asUser(world.login(LIB, 'director').username, (page) => publishFromCurrent(page, 'Republished unchanged', (t) => t, false), 'republish-unchanged');
 
       await asUser(staff.username, async (page) => {
-        await page.getByRole('link', { name: 'My policies & training' }).click();
+        await page.getByRole('link', { name: 'My acknowledgements & training' }).click();
         const row = page.getByRole('row').filter({ hasText: 'Republished unchanged' });
         await row.waitFor();
         assert.equal(await row.filter({ hasText: 'Done' }).count(), 1, 'the acknowledgement holds for the unchanged republish');

@@ -163,7 +163,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
             {link('dashboard', paths.dashboard(libraryId), 'Dashboard', 'dashboard')}
             {link('policies', paths.policies(libraryId), 'Policies', 'policies')}
             {link('directory', paths.directory(libraryId), 'Directory', 'directory')}
-            {hasObligations && link('obligations', paths.obligations(libraryId), 'My policies & training', 'obligations')}
+            {hasObligations && link('obligations', paths.obligations(libraryId), 'My acknowledgements & training', 'obligations')}
             {seesTeam && link('team', paths.team(libraryId), allowed(me, 'compliance.view', libraryId, 'other') ? 'Staff training' : 'My team', 'team')}
             {(seesAllFindings || seesOwnFindings) && link('findings', paths.findings(libraryId), seesAllFindings ? 'Findings' : 'My findings', 'findings')}
             {canReport && link('webReports', paths.webReports(libraryId), 'Web reports', 'webReports')}

@@ -71,7 +71,7 @@ export function DiffView({ diff }: { diff: VersionDiff }) {
 export function ObligationsPage({ libraryId }: { libraryId: string }) {
   const { me } = useSession();
   const library = me.libraries.find((l) => l.id === libraryId);
-  useDocumentTitle('My policies & training');
+  useDocumentTitle('My acknowledgements & training');
   const mine = useFetch<Mine>(`/api/libraries/${encodeURIComponent(libraryId)}/obligations/mine`);
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -104,7 +104,7 @@ export function ObligationsPage({ libraryId }: { libraryId: string }) {
   const training = mine.data?.obligations.filter((o) => o.kind === 'training') ?? [];
   return (
     <>
-      <PageHeader eyebrow={library?.name} title="My policies & training" actions={<button type="button" className="button button--secondary" onClick={() => void subscribe()}>Subscribe to my due dates</button>}>
+      <PageHeader eyebrow={library?.name} title="My acknowledgements & training" actions={<button type="button" className="button button--secondary" onClick={() => void subscribe()}>Subscribe to my due dates</button>}>
         <p>The policy versions you are asked to read and acknowledge, and the training you are due to complete.</p>
       </PageHeader>
       {calendarUrl && (
@@ -254,7 +254,7 @@ export function AcknowledgePage({ libraryId, documentKey }: { libraryId: string;
 
   return (
     <>
-      <PageHeader eyebrow={me.libraries.find((l) => l.id === libraryId)?.name} title={doc.data?.title ?? 'Policy'} crumbs={[{ label: 'My policies & training', href: href(paths.obligations(libraryId)) }, { label: doc.data?.title ?? documentKey }]}>
+      <PageHeader eyebrow={me.libraries.find((l) => l.id === libraryId)?.name} title={doc.data?.title ?? 'Policy'} crumbs={[{ label: 'My acknowledgements & training', href: href(paths.obligations(libraryId)) }, { label: doc.data?.title ?? documentKey }]}>
         {current && <p>{current.label}{doc.data?.campaign ? ` · please acknowledge by ${doc.data.campaign.dueOn}` : ''}</p>}
       </PageHeader>
       {doc.error ? <ErrorAlert error={doc.error} /> : null}

@@ -232,5 +232,22 @@ for (const { dialect, skip } of DIALECTS) {
       await staff.request('POST', `/api/libraries/${LIB}/calendar-token`);
       assert.equal((await app.inject({ method: 'GET', url: url.pathname })).statusCode, 404, 'a replaced address stops working');
     });
+
+    test('an associate director sees the workgroups they lead; a campaign can target a role or a workgroup', async () => {
+      const ad = await signedIn(app, world.login(LIB, 'associate_director').username);
+      const me = await personOf(world.login(LIB, 'associate_director').username);
+      const led = await world.store.db.selectFrom('workgroups').select('id').where('associate_director_id', '=', me.id).execute();
+      const members = await world.store.db.selectFrom('people').select('id').where('workgroup_id', 'in', led.map((w) => w.id)).where('status', '=', 'active').where('id', '!=', me.id).execute();
+      const view = (await ad.request('GET', `/api/libraries/${LIB}/compliance?limit=500`)).json<{ scope: string; items: Array<{ personId: string }> }>();
+      assert.equal(view.scope, 'team');
+      const seen = new Set(view.items.map((p) => p.personId));
+      assert.ok(members.length > 0 && members.every((m) => seen.has(m.id)), 'every member of a led workgroup is in the view');
+      const unknown = await director.request('POST', `/api/libraries/${LIB}/publishing/${docKey}/campaigns`, { audience: { kind: 'workgroup', value: 'Nowhere' } });
+      assert.equal(unknown.statusCode, 400);
+      assert.equal(unknown.json<{ errors: Array<{ field: string }> }>().errors[0]!.field, 'audience.value');
+      const hr = await director.request('POST', `/api/libraries/${LIB}/publishing/${docKey}/campaigns`, { audience: { kind: 'role', value: 'hr' } });
+      assert.equal(hr.statusCode, 201, hr.body);
+      assert.equal(hr.json<{ audience: number }>().audience, 1, 'the one HR manager');
+    });
   });
 }

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   audit: async () => (await import('./commands/audit.js')).registerAudit,
   user: async () => (await import('./commands/user.js')).registerUser,
   filter: async () => (await import('./commands/filter.js')).registerFilter,
+  training: async () => (await import('./commands/training.js')).registerTraining,
   'squid-helper': async () => (await import('./commands/squid-helper.js')).registerSquidHelper,
 };
 

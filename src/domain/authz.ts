@@ -49,7 +49,15 @@ export type Action =
   | 'case.export'
   | 'case.access_action'
   | 'notice.read'
-  | 'notice.respond';
+  | 'notice.respond'
+  // acknowledgement and training (issue 7)
+  | 'policy.publish'
+  | 'policy.acknowledge'
+  | 'compliance.team'
+  | 'compliance.view'
+  | 'training.complete'
+  | 'training.manage'
+  | 'calendar.subscribe';
 
 /** How the actor stands to the person a request is about. */
 export type Relation =
@@ -161,6 +169,16 @@ export const RULES: readonly Rule[] = [
   { roles: MANAGERS, actions: ['concern.view', 'concern.reporter_identity', 'case.open', 'case.view', 'case.manage', 'case.decide', 'case.export', 'case.access_action'], when: [...NOT_SELF, 'recipient'] },
   { roles: ['supervisor', 'associate_director'], actions: ['concern.view', 'case.open', 'case.view', 'case.manage'], when: ['recipient'] },
   { roles: 'any', actions: ['notice.read', 'notice.respond'], when: ['self'] },
+  // Acknowledgement and training (issue 7). The director (and a consortium's policy administrator)
+  // publishes versions; everyone acknowledges for themselves and records their own completions.
+  { roles: ['director', 'consortium_admin'], actions: ['policy.publish'] },
+  { roles: 'any', actions: ['policy.acknowledge', 'compliance.view', 'training.complete', 'calendar.subscribe'], when: ['self'] },
+  // Salt Lake City CS3.2.2/CS3.4.3: managers answer for their people's training: supervisors see their
+  // reports, associate directors their workgroups too, the director and HR the whole library.
+  { roles: ['supervisor', 'associate_director', 'director', 'hr'], actions: ['compliance.team'] },
+  { roles: ['supervisor', 'associate_director'], actions: ['compliance.view'], when: ['report'] },
+  { roles: ['associate_director'], actions: ['compliance.view'], when: ['workgroup'] },
+  { roles: MANAGERS, actions: ['compliance.view', 'training.complete', 'training.manage'] },
 ];
 
 export function rolesIn(actor: Actor, libraryId: string): Role[] {

@@ -4,6 +4,7 @@ import { ROLES } from './roles.js';
 import { RequestTypeSchema } from './requests.js';
 import { OUTCOMES } from './cases.js';
 import { WebRuleSchema } from './web-rules.js';
+import { TrainingSchema } from './training.js';
 
 /**
  * The policy-pack format: a library's policy as versioned documents split into clauses, each mapped
@@ -152,6 +153,8 @@ export const PackSchema = Type.Object(
     rules: Type.Optional(Type.Array(WebRuleSchema)),
     /** Request types: every request an `approve` control of a current clause names is defined here. */
     requests: Type.Optional(Type.Array(RequestTypeSchema)),
+    /** Acknowledgement due dates and the training courses that `train` controls name (issue 7). */
+    training: Type.Optional(TrainingSchema),
   },
   { additionalProperties: false },
 );

@@ -39,6 +39,11 @@ export const IMPLEMENTED_CONTROLS: readonly ControlImplementation[] = [
   // Concerns and cases (issue 5): reporting (named, confidential, anonymous) routed as the pack says,
   // investigation with evidence, notice and response, decisions on the pack's ladder, access actions.
   { type: 'case', key: '*', implementedBy: 'src/app/cases.ts' },
+  // Acknowledgement of the published version (campaigns, immutable records, overdue findings) and
+  // recurring training for every course a pack defines (the parser refuses a train control naming
+  // a course the pack's training section lacks).
+  { type: 'acknowledge', key: '*', implementedBy: 'src/app/policy-publishing.ts' },
+  { type: 'train', key: '*', implementedBy: 'src/app/training.ts' },
 ];
 
 /** The key a control is matched on: the rule, target, request or course it names. */

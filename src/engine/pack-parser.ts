@@ -5,6 +5,7 @@ import { PackSchema, currentVersion, type Pack, type Control } from '../domain/p
 import { FILTER_TARGETS, SOFTWARE_DOWNLOAD_RULE } from '../domain/filter.js';
 import { matchExtensions } from './rules/condition.js';
 import { ruleProblems, usesDuring } from './rules/compile.js';
+import { ROLES, isRole } from '../domain/roles.js';
 
 // verbose: Ajv hands over the failing schema, whose description says in words what was expected.
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
@@ -123,6 +124,35 @@ function semanticProblems(pack: Pack): Problem[] {
   problems.push(...ruleProblemsOf(pack));
   problems.push(...requestProblemsOf(pack));
   problems.push(...caseworkProblemsOf(pack));
+  problems.push(...trainingProblemsOf(pack));
+  return problems;
+}
+
+/** The training section: unique courses, roles that exist, and a course for every train control of a current version. */
+function trainingProblemsOf(pack: Pack): Problem[] {
+  const problems: Problem[] = [];
+  const courses = pack.training?.courses ?? [];
+  const courseIds = new Set<string>();
+  courses.forEach((course, i) => {
+    if (courseIds.has(course.id)) problems.push({ path: `/training/courses/${i}/id`, message: `course id "${course.id}" is used twice` });
+    courseIds.add(course.id);
+    course.assignTo.forEach((audience, a) => {
+      const at = `/training/courses/${i}/assignTo/${a}`;
+      if (audience.kind !== 'library' && !audience.value) problems.push({ path: `${at}/value`, message: `expected a ${audience.kind === 'role' ? 'role' : 'workgroup name'} for a ${audience.kind} audience` });
+      if (audience.kind === 'role' && audience.value && !isRole(audience.value)) problems.push({ path: `${at}/value`, message: `expected one of the roles: ${ROLES.join(', ')}` });
+    });
+  });
+  pack.documents.forEach((doc, d) => {
+    const current = currentVersion(doc);
+    const v = doc.versions.indexOf(current);
+    current.clauses.forEach((clause, c) => {
+      clause.controls.forEach((control, k) => {
+        if (control.type === 'train' && control.course && !courseIds.has(control.course)) {
+          problems.push({ path: `/documents/${d}/versions/${v}/clauses/${c}/controls/${k}/course`, message: `expected a course "${control.course}" in the pack's training section` });
+        }
+      });
+    });
+  });
   return problems;
 }
 

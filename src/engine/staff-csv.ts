@@ -50,7 +50,7 @@ type RawRecord = { record: Record<string, string>; info: { lines: number }; raw:
 /** csv-parse numbers a record by the line it ends on; people look for the line it starts on. */
 const startLine = (endLine: number, raw: string): number => endLine - (raw.replace(/^\n+|\n+$/g, '').match(/\n/g)?.length ?? 0);
 
-function readCsv(text: string, expected: readonly string[], required: readonly string[]): { records: RawRecord[]; errors: ErrorDetail[] } {
+export function readCsv(text: string, expected: readonly string[], required: readonly string[]): { records: RawRecord[]; errors: ErrorDetail[] } {
   const errors: ErrorDetail[] = [];
   let header: string[] = [];
   // Normalised first: csv-parse counts a CRLF inside quotes as two lines, which shifts every later line number.

@@ -22,6 +22,9 @@ export function createMailer(smtpUrl: string | undefined, from: string): Mailer 
     port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)),
     secure: url.protocol === 'smtps:',
     ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    // A pool keeps a few connections open, so a daily batch of reminders is not one handshake per message.
+    pool: true,
+    maxConnections: 3,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 20_000,

@@ -33,12 +33,14 @@ export async function savePackPolicies(trx: Transaction<Database>, pack: Pack): 
         note: version.note ?? null,
         ordinal,
       };
-      let versionRow = await trx.selectFrom('policy_versions').select('id').where('document_id', '=', docRow.id).where('version_key', '=', version.id).executeTakeFirst();
+      let versionRow: { id: string; managed?: number | null } | undefined = await trx.selectFrom('policy_versions').select(['id', 'managed']).where('document_id', '=', docRow.id).where('version_key', '=', version.id).executeTakeFirst();
       if (!versionRow) {
         versionRow = { id: newId() };
         await trx.insertInto('policy_versions').values({ id: versionRow.id, library_id: libraryId, document_id: docRow.id, version_key: version.id, ...values }).execute();
       } else {
-        await trx.updateTable('policy_versions').set(values).where('id', '=', versionRow.id).execute();
+        // Once Steward has published past a pack version, its status is Steward's (src/app/policy-publishing.ts), not the pack's.
+        const { status, ...rest } = values;
+        await trx.updateTable('policy_versions').set(versionRow.managed ? rest : { ...rest, status }).where('id', '=', versionRow.id).execute();
         await trx.deleteFrom('clauses').where('version_id', '=', versionRow.id).execute();
       }
       versions++;

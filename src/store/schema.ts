@@ -13,6 +13,8 @@ export interface LibrariesTable {
   mail_domain: string | null;
   profile_json: string;
   created_at: string;
+  /** The pack's acknowledgement terms (issue 7), JSON; null when the pack has no training section. */
+  training_json: string | null;
 }
 
 export interface WorkgroupsTable {
@@ -105,6 +107,20 @@ export interface PolicyVersionsTable {
   text_held: number;
   note: string | null;
   ordinal: number;
+  // Publishing (issue 7): the held text and its SHA-256, the workflow's dates and who moved it.
+  text_body: string | null;
+  text_sha256: string | null;
+  board_approved_on: string | null;
+  managed: number | null;
+  material: number | null;
+  ack_basis_id: string | null;
+  revises_id: string | null;
+  drafted_at: string | null;
+  drafted_by: string | null;
+  approved_at: string | null;
+  approved_by_user: string | null;
+  published_at: string | null;
+  published_by: string | null;
 }
 
 export interface ClausesTable {
@@ -606,7 +622,101 @@ export interface Database {
   case_evidence: CaseEvidenceTable;
   case_notices: CaseNoticesTable;
   case_decisions: CaseDecisionsTable;
+  ack_campaigns: AckCampaignsTable;
+  acknowledgements: AcknowledgementsTable;
+  training_courses: TrainingCoursesTable;
+  training_assignments: TrainingAssignmentsTable;
+  training_completions: TrainingCompletionsTable;
+  obligation_reminders: ObligationRemindersTable;
+  calendar_tokens: CalendarTokensTable;
 }
 
 export type AuditLogInsert = Omit<AuditLogTable, 'seq'> & { seq: number };
 export type { Generated };
+
+export type AudienceKind = 'library' | 'workgroup' | 'role';
+
+export interface AckCampaignsTable {
+  id: string;
+  library_id: string;
+  document_id: string;
+  /** Acknowledging any version with this basis counts (an unchanged republish keeps the basis). */
+  basis_version_id: string;
+  audience_kind: AudienceKind;
+  /** The workgroup id or role; null for the whole library. */
+  audience_value: string | null;
+  due_on: string;
+  opened_at: string;
+  opened_by: string | null;
+  closed_at: string | null;
+}
+
+/** Never updated or deleted (a trigger refuses it on both dialects). */
+export interface AcknowledgementsTable {
+  id: string;
+  library_id: string;
+  person_id: string;
+  user_id: string | null;
+  document_id: string;
+  version_id: string;
+  basis_version_id: string;
+  campaign_id: string | null;
+  text_sha256: string;
+  acknowledged_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface TrainingCoursesTable {
+  id: string;
+  library_id: string;
+  course_key: string;
+  title: string;
+  description: string | null;
+  /** Null: once. */
+  recurrence_months: number | null;
+  due_days: number;
+  xapi_activity_id: string | null;
+}
+
+export interface TrainingAssignmentsTable {
+  id: string;
+  library_id: string;
+  course_id: string;
+  audience_kind: AudienceKind;
+  audience_value: string | null;
+  starts_on: string;
+  source: 'pack' | 'manual';
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface TrainingCompletionsTable {
+  id: string;
+  library_id: string;
+  person_id: string;
+  course_id: string;
+  completed_at: string;
+  source: 'app' | 'csv' | 'xapi' | 'recorded';
+  score: number | null;
+  external_id: string;
+  recorded_at: string;
+  recorded_by: string | null;
+  detail_json: string;
+}
+
+export interface ObligationRemindersTable {
+  library_id: string;
+  reminder_key: string;
+  person_id: string;
+  sent_at: string;
+}
+
+export interface CalendarTokensTable {
+  /** sha256 of the token in the feed's address. */
+  id: string;
+  library_id: string;
+  person_id: string;
+  created_at: string;
+  revoked_at: string | null;
+}

@@ -106,6 +106,27 @@ const EXPECTED: Record<Action, Expect> = {
   'case.access_action': { report: ['director', 'hr'], workgroup: ['director', 'hr'], other: ['director', 'hr'], none: ['director', 'hr'], recipient: ['director', 'hr'] },
   'notice.read': { self: 'all' },
   'notice.respond': { self: 'all' },
+  'policy.publish': everywhere(['director', 'consortium_admin']),
+  'policy.acknowledge': { self: 'all' },
+  'compliance.team': everywhere(['supervisor', 'associate_director', 'director', 'hr']),
+  'compliance.view': {
+    self: 'all',
+    report: ['supervisor', 'associate_director', 'director', 'hr'],
+    workgroup: ['associate_director', 'director', 'hr'],
+    other: ['director', 'hr'],
+    none: ['director', 'hr'],
+    recipient: ['director', 'hr'],
+  },
+  'training.complete': {
+    self: 'all',
+    report: ['director', 'hr'],
+    workgroup: ['director', 'hr'],
+    other: ['director', 'hr'],
+    none: ['director', 'hr'],
+    recipient: ['director', 'hr'],
+  },
+  'training.manage': everywhere(['director', 'hr']),
+  'calendar.subscribe': { self: 'all' },
 };
 
 /**

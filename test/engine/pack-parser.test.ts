@@ -17,6 +17,13 @@ library:
   shortName: TL
   timezone: America/Chicago
   concernRecipients: [supervisor, hr]
+training:
+  courses:
+    - id: basics
+      title: Basics
+      recurrenceMonths: 12
+      dueDays: 30
+      assignTo: [{ kind: library }]
 documents:
   - id: tech-use
     title: Technology use
@@ -281,5 +288,29 @@ describe('parsePack', () => {
     const error = failure('');
     assert.equal(error.code, 'pack_invalid');
     assert.equal(error.details[0]!.location, `${FILE}:1 at /`);
+  });
+});
+
+describe('training section', () => {
+  test('a train control naming a course the pack does not define is reported at the control', () => {
+    const text = edit(VALID, '                course: basics\n', '                course: advanced\n');
+    const error = failure(text);
+    assert.deepEqual(error.details.map((d) => [d.field, d.line, d.message]), [['/documents/0/versions/0/clauses/1/controls/0/course', lineOf(text, 'course: advanced'), 'expected a course "advanced" in the pack\'s training section']]);
+  });
+
+  test('a role audience must name a role', () => {
+    const text = edit(VALID, 'assignTo: [{ kind: library }]', 'assignTo: [{ kind: role, value: wizard }]');
+    const details = failure(text).details;
+    assert.equal(details.length, 1);
+    assert.equal(details[0]!.field, '/training/courses/0/assignTo/0/value');
+    assert.match(details[0]!.message, /expected one of the roles/);
+  });
+
+  test('every shipped pack defines the courses its train controls name', async () => {
+    const packs = await loadShippedPacks();
+    for (const pack of packs) {
+      const courses = new Set(pack.training?.courses.map((c) => c.id));
+      for (const doc of pack.documents) for (const clause of currentVersion(doc).clauses) for (const control of clause.controls) if (control.type === 'train') assert.ok(courses.has(control.course!), `${pack.library.id}: ${control.course}`);
+    }
   });
 });

@@ -25,6 +25,9 @@ import { ConcernPage, ConcernsPage, PublicReportPage, ReceiptPage, ReportConcern
 import { CasePage, CasesPage } from './pages/Cases.js';
 import { NoticePage, NoticesPage } from './pages/Notices.js';
 import { DataAccessPage } from './pages/DataAccess.js';
+import { AcknowledgePage, ObligationsPage } from './pages/Obligations.js';
+import { PublishingPage } from './pages/Publishing.js';
+import { TeamPage } from './pages/Team.js';
 import { matchRoute, navigate, paths, useLocation, type Route } from './router.js';
 import { allowed, defaultLibrary, SessionContext, type SessionContextValue } from './session.js';
 import type { Me } from './types.js';
@@ -81,6 +84,14 @@ function Page({ route }: { route: Route }) {
       return <ReceiptPage />;
     case 'reportAnonymously':
       return <PublicReportPage />;
+    case 'obligations':
+      return <ObligationsPage libraryId={route.libraryId} />;
+    case 'acknowledge':
+      return <AcknowledgePage libraryId={route.libraryId} documentKey={route.documentKey} />;
+    case 'team':
+      return <TeamPage libraryId={route.libraryId} />;
+    case 'publishing':
+      return <PublishingPage libraryId={route.libraryId} documentKey={route.documentKey} />;
     case 'password':
       return <ChangePasswordPage />;
     case 'home':

@@ -67,6 +67,8 @@ export function ruleTitle(ruleId: string): string {
     'web.nonwork-time': 'Non-work browsing in work time',
     'web.commercial': 'Commercial activity',
     'web.denied-burst': 'Burst of blocked requests',
+    'ack.overdue': 'Policy acknowledgement overdue',
+    'training.overdue': 'Training overdue',
   };
   return known[ruleId] ?? capitalise(ruleId.replace(/^web\./, '').replace(/[-_.]/g, ' '));
 }

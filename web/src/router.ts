@@ -35,6 +35,10 @@ export type Route =
   | { name: 'receipt' }
   /** Public: report anonymously without signing in. */
   | { name: 'reportAnonymously' }
+  | { name: 'obligations'; libraryId: string }
+  | { name: 'acknowledge'; libraryId: string; documentKey: string }
+  | { name: 'team'; libraryId: string }
+  | { name: 'publishing'; libraryId: string; documentKey: string }
   | { name: 'notFound'; path: string };
 
 export interface HashLocation {
@@ -112,6 +116,10 @@ export function matchRoute(path: string): Route {
       if (parts.length === 4) return { name: 'notice', libraryId, noticeId: a };
     }
     if (section === 'audit' && a === 'data-access' && parts.length === 4) return { name: 'dataAccess', libraryId };
+    if (section === 'obligations' && !a) return { name: 'obligations', libraryId };
+    if (section === 'acknowledge' && a && !b) return { name: 'acknowledge', libraryId, documentKey: a };
+    if (section === 'team' && !a) return { name: 'team', libraryId };
+    if (section === 'publishing' && a && !b) return { name: 'publishing', libraryId, documentKey: a };
   }
   return { name: 'notFound', path };
 }
@@ -154,6 +162,10 @@ export const paths = {
   notice: (lib: string, id: string) => `/libraries/${encodeURIComponent(lib)}/notices/${encodeURIComponent(id)}`,
   dataAccess: (lib: string) => `/libraries/${encodeURIComponent(lib)}/audit/data-access`,
   receipt: () => '/receipt',
+  obligations: (lib: string) => `/libraries/${encodeURIComponent(lib)}/obligations`,
+  acknowledge: (lib: string, documentKey: string) => `/libraries/${encodeURIComponent(lib)}/acknowledge/${encodeURIComponent(documentKey)}`,
+  team: (lib: string) => `/libraries/${encodeURIComponent(lib)}/team`,
+  publishing: (lib: string, documentKey: string) => `/libraries/${encodeURIComponent(lib)}/publishing/${encodeURIComponent(documentKey)}`,
 };
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {

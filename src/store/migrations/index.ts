@@ -8,6 +8,7 @@ import * as notifications from './2026-11-27-notifications.js';
 import * as requests from './2026-11-30-requests.js';
 import * as webEventsCompact from './2026-11-27-web-events-compact.js';
 import * as cases from './2026-11-28-cases.js';
+import * as acknowledgementTraining from './2026-11-29-acknowledgement-training.js';
 
 /** The one migration series for both dialects, in order. Listed statically so dist/ and src/ agree. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-30-requests': requests,
   '2026-11-27-web-events-compact': webEventsCompact,
   '2026-11-28-cases': cases,
+  '2026-11-29-acknowledgement-training': acknowledgementTraining,
 };
 
 export const migrationProvider: MigrationProvider = {

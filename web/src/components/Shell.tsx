@@ -4,8 +4,8 @@ import { ROLE_LABELS, isRole } from '../../../src/domain/roles.js';
 import { href, navigate, paths, type Route } from '../router.js';
 import { allowed, managesFilter, useSession } from '../session.js';
 
-type Section = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'password' | 'notifications' | 'requests' | 'registers' | 'reportConcern' | 'concerns' | 'cases' | 'notices' | 'dataAccess' | null;
-type IconName = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'requests' | 'registers' | 'concern' | 'cases' | 'notices';
+type Section = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'password' | 'notifications' | 'requests' | 'registers' | 'reportConcern' | 'concerns' | 'cases' | 'notices' | 'dataAccess' | 'obligations' | 'team' | null;
+type IconName = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'requests' | 'registers' | 'concern' | 'cases' | 'notices' | 'obligations' | 'team';
 
 function sectionOf(route: Route): Section {
   switch (route.name) {
@@ -50,6 +50,13 @@ function sectionOf(route: Route): Section {
       return 'notices';
     case 'dataAccess':
       return 'dataAccess';
+    case 'obligations':
+    case 'acknowledge':
+      return 'obligations';
+    case 'team':
+      return 'team';
+    case 'publishing':
+      return 'policies';
     default:
       return null;
   }
@@ -69,6 +76,8 @@ function Icon({ name }: { name: IconName }) {
     concern: 'M4 4h16v12H8l-4 4V4zm8 3v4m0 3v.01',
     cases: 'M3 7h18v13H3V7zm5 0V4h8v3M3 12h18',
     notices: 'M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9m4.3 13a2 2 0 0 0 3.4 0',
+    obligations: 'M9 11l3 3 8-8M20 12v7a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h9',
+    team: 'M9 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM17 11a3 3 0 1 0 0-6M3 20c.6-3 3-5 6-5s5.4 2 6 5M15 15c3 0 5.4 2 6 5',
   }[name];
   return (
     <svg className="nav__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -112,6 +121,8 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
   const canRegisters = allowed(me, 'register.view', libraryId);
   const seesConcerns = allowed(me, 'concern.view', libraryId, 'recipient');
   const seesCases = allowed(me, 'case.view', libraryId, 'recipient');
+  const hasObligations = me.personId !== null && allowed(me, 'compliance.view', libraryId, 'self');
+  const seesTeam = allowed(me, 'compliance.team', libraryId);
   const mainRef = useRef<HTMLElement>(null);
   const routeKey = JSON.stringify(route);
   const firstRender = useRef(true);
@@ -138,6 +149,8 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
       : section === 'notifications' ? paths.notifications(next)
       : section === 'requests' ? paths.requests(next)
       : section === 'registers' && allowed(me, 'register.view', next) ? paths.registers(next)
+      : section === 'obligations' ? paths.obligations(next)
+      : section === 'team' && allowed(me, 'compliance.team', next) ? paths.team(next)
       : paths.dashboard(next);
     navigate(target);
   };
@@ -207,6 +220,8 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
             {link('directory', paths.directory(libraryId), 'Directory', 'directory')}
             {link('requests', paths.requests(libraryId), 'Requests', 'requests')}
             {canRegisters && link('registers', paths.registers(libraryId), 'Registers', 'registers')}
+            {hasObligations && link('obligations', paths.obligations(libraryId), 'My acknowledgements & training', 'obligations')}
+            {seesTeam && link('team', paths.team(libraryId), allowed(me, 'compliance.view', libraryId, 'other') ? 'Staff training' : 'My team', 'team')}
             {(seesAllFindings || seesOwnFindings) && link('findings', paths.findings(libraryId), seesAllFindings ? 'Findings' : 'My findings', 'findings')}
             {canReport && link('webReports', paths.webReports(libraryId), 'Web reports', 'webReports')}
             {canFilter && link('filter', paths.filter(libraryId), 'Filter', 'filter')}

@@ -82,11 +82,16 @@ function DocumentCard({ libraryId, doc }: { libraryId: string; doc: DocumentView
             ) : null}
           </p>
         </div>
-        {current?.textHeld && (
-          <a className="button button--primary" href={href(paths.clauses(libraryId, current.id))}>
-            Open current version
+        <div className="form-actions">
+          {current?.textHeld && (
+            <a className="button button--primary" href={href(paths.clauses(libraryId, current.id))}>
+              Open current version
+            </a>
+          )}
+          <a className="button button--secondary" href={href(paths.publishing(libraryId, doc.key))}>
+            Versions and publishing
           </a>
-        )}
+        </div>
       </header>
       <h3 className="subhead">Revision history</h3>
       <ol className="timeline" aria-label={`Revision history of ${doc.title}, newest first`}>

@@ -124,7 +124,12 @@ export async function policyRoles(store: Store, libraryId: string, target: strin
   return policyRolesOf(await libraryClauses(store.db, libraryId), target);
 }
 
-export async function setRestriction(store: Store, libraryId: string, input: RestrictionInput, actor: FilterActor, now = new Date()): Promise<string> {
+/**
+ * Sets a restriction and tells the people it applies to what is restricted, why and under which
+ * clause (Salt Lake City CS3.4.4: staff in the workgroup are told), in the app and by mail when `mail`
+ * is given.
+ */
+export async function setRestriction(store: Store, libraryId: string, input: RestrictionInput, actor: FilterActor, now = new Date(), mail: Mail = { mailer: null, publicUrl: '' }): Promise<string> {
   const problems: ErrorDetail[] = [];
   const kind: RestrictionKind = input.kind ?? 'access';
   const domains = unique((input.domains ?? []).map(normalizeDomain));
@@ -149,8 +154,21 @@ export async function setRestriction(store: Store, libraryId: string, input: Res
   await store.db.transaction().execute(async (trx) => {
     await insertRestriction(trx, { id, library_id: libraryId, scope: input.scope, subject: input.subject, kind, categories_json: JSON.stringify(categories), domains_json: JSON.stringify(domains), clause_ref: clauseRef, reason, set_by_user_id: actor.userId, set_by_label: actor.label, created_at: nowIso(now), starts_at: startsAt, expires_at: expiresAt, lifted_at: null, lifted_by_label: null, lift_reason: null });
     await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: 'filter.restrict', targetType: 'filter_restriction', targetId: id, reason, ...(subjectPersonId ? { subjectPersonId } : {}), detail: { scope: input.scope, subject: input.subject, kind, categories, domains, clauseRef, startsAt, expiresAt } }, now);
+    const what = [...categories, ...domains].join(', ');
+    const body = `${kind === 'posting' ? 'Posting to' : 'Access to'} ${what} is restricted for you from ${startsAt.slice(0, 10)}${expiresAt ? ` until ${expiresAt.slice(0, 10)}` : ' until it is lifted'}, under ${clauseRef}. Reason: ${reason}`;
+    for (const personId of await affectedPeople(trx, libraryId, input.scope, input.subject)) {
+      await queueNotification(trx, mail, { libraryId, personId, kind: 'filter.restricted', subject: `${kind === 'posting' ? 'Posting' : 'Access'} restricted: ${what}`, body, link: `/libraries/${libraryId}/policies` }, now);
+    }
   });
+  deliverSoon(store, mail);
   return id;
+}
+
+async function affectedPeople(db: Transaction<Database>, libraryId: string, scope: RestrictionScope, subject: string): Promise<string[]> {
+  if (scope === 'person') return [subject];
+  if (scope === 'workgroup') return (await db.selectFrom('people').select('id').where('library_id', '=', libraryId).where('workgroup_id', '=', subject).where('status', '=', 'active').execute()).map((p) => p.id);
+  const holders = await db.selectFrom('role_grants').innerJoin('users', 'users.id', 'role_grants.user_id').select('users.person_id').where('role_grants.library_id', '=', libraryId).where('role_grants.role', '=', subject).execute();
+  return [...new Set(holders.flatMap((h) => (h.person_id ? [h.person_id] : [])))];
 }
 
 /**

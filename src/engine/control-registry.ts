@@ -39,6 +39,9 @@ export const IMPLEMENTED_CONTROLS: readonly ControlImplementation[] = [
   // Concerns and cases (issue 5): reporting (named, confidential, anonymous) routed as the pack says,
   // investigation with evidence, notice and response, decisions on the pack's ladder, access actions.
   { type: 'case', key: '*', implementedBy: 'src/app/cases.ts' },
+  // Notices: the employee is told of an observed violation, the evidence, the clause and the time to
+  // put it right, and answers (cases); staff are told of a restriction placed on them (filter).
+  { type: 'notice', key: '*', implementedBy: 'src/app/cases.ts' },
   // Acknowledgement of the published version (campaigns, immutable records, overdue findings) and
   // recurring training for every course a pack defines (the parser refuses a train control naming
   // a course the pack's training section lacks).

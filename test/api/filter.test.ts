@@ -110,6 +110,10 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal((await ad.request('POST', '/api/libraries/salt-lake-city/filter/restrictions', { scope: 'role', subject: 'staff', categories: ['chat'], reason: 'everyone with a role' })).statusCode, 403);
       const member = await world.store.db.selectFrom('people').select('id').where('workgroup_id', '=', led[0]!.id).where('id', '!=', me.id).executeTakeFirstOrThrow();
       const outsider = await world.store.db.selectFrom('people').select('id').where('workgroup_id', '=', notLed.id).executeTakeFirstOrThrow();
+      // CS3.4.4: the workgroup's staff are told what is restricted and why; others are not.
+      const told = await world.store.db.selectFrom('notifications').select(['person_id', 'body']).where('kind', '=', 'filter.restricted').where('library_id', '=', 'salt-lake-city').execute();
+      assert.ok(told.some((n) => n.person_id === member.id && /socialnetworks, chat/.test(n.body) && /CS3\.4\.4/.test(n.body) && /Desk coverage/.test(n.body)));
+      assert.ok(!told.some((n) => n.person_id === outsider.id));
       assert.equal((await ad.request('POST', '/api/libraries/salt-lake-city/filter/restrictions', { scope: 'person', subject: member.id, domains: ['video.example'], reason: 'Bandwidth at the branch' })).statusCode, 201);
       assert.equal((await ad.request('POST', '/api/libraries/salt-lake-city/filter/restrictions', { scope: 'person', subject: outsider.id, domains: ['video.example'], reason: 'Bandwidth at the branch' })).statusCode, 403);
       assert.equal((await ad.request('POST', '/api/libraries/salt-lake-city/filter/suspensions', { kind: 'person', subject: member.id, reason: 'not theirs to do' })).statusCode, 403);

@@ -102,7 +102,7 @@ export const filterRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
     const relation = await restrictionRelation(ctx.store, libraryId, actor.personId, request.body.scope, request.body.subject);
     authorize(request, 'filter.restrict', libraryId, relation, await policyRoles(ctx.store, libraryId, restrictionTarget(request.body.kind)));
     const { clauseRef, startsAt, expiresAt, ...rest } = request.body;
-    const id = await setRestriction(ctx.store, libraryId, { ...rest, ...(clauseRef ? { clauseRef } : {}), ...(startsAt ? { startsAt } : {}), ...(expiresAt !== undefined ? { expiresAt } : {}) }, actorOf(request, libraryId));
+    const id = await setRestriction(ctx.store, libraryId, { ...rest, ...(clauseRef ? { clauseRef } : {}), ...(startsAt ? { startsAt } : {}), ...(expiresAt !== undefined ? { expiresAt } : {}) }, actorOf(request, libraryId), new Date(), ctx.mail);
     return reply.status(201).send({ id });
   });
 

@@ -1,4 +1,7 @@
-import type { Pack } from '../domain/pack.js';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { currentVersion, type Pack } from '../domain/pack.js';
+import { attachVersionText } from '../app/policy-publishing.js';
 import type { Role } from '../domain/roles.js';
 import { loadLibraryPack } from '../app/library-loader.js';
 import { importStaffCsv, importWorkstationsCsv } from '../app/staff-importer.js';
@@ -86,4 +89,33 @@ export async function seedDemoWebTraffic(store: Store, pack: Pack, today = new D
   const log = generateDemoWebLog(users, { timeZone: pack.library.timezone, days, seed: libraryId.length * 7919 });
   const setup = await prepareMonitoring(store, pack, { categoriesDirs: [DEMO_CATEGORIES_DIR] });
   await ingestStream(store, setup, { key: `demo:${libraryId}:${days[0]}`, kind: 'upload', label: 'demo traffic' }, async () => ({ stream: Readable.from([Buffer.from(log)]), skip: 0 }), { actorLabel: 'demo-seed' });
+}
+
+/**
+ * The demo's policy texts, so staff have something to read and acknowledge: the original documents
+ * are read from the shared policies folder beside the checkout when it is there (the project itself
+ * holds no policy sentences). Returns how many versions got their text.
+ */
+export async function attachDemoPolicyTexts(store: Store, packs: Pack[], dir = path.join(REPO_ROOT, '..', 'shared', 'policies')): Promise<number> {
+  let attached = 0;
+  for (const pack of packs) {
+    for (const doc of pack.documents) {
+      if (!doc.sourceText) continue;
+      const file = path.join(dir, doc.sourceText);
+      if (!existsSync(file)) continue;
+      const version = currentVersion(doc);
+      const row = await store.db
+        .selectFrom('policy_versions as v')
+        .innerJoin('policy_documents as d', 'd.id', 'v.document_id')
+        .select(['v.id', 'v.text_sha256'])
+        .where('v.library_id', '=', pack.library.id)
+        .where('d.doc_key', '=', doc.id)
+        .where('v.version_key', '=', version.id)
+        .executeTakeFirst();
+      if (!row || row.text_sha256) continue;
+      await attachVersionText(store, { label: 'demo-seed', userId: null }, pack.library.id, row.id, await readFile(file, 'utf8'));
+      attached += 1;
+    }
+  }
+  return attached;
 }

@@ -11,7 +11,7 @@ import { createMailer } from '../../sources/mailer.js';
 import { categoriesFromEnv } from '../../api/routes/squid-ingest.js';
 import { loadLibraryPack } from '../../app/library-loader.js';
 import { prepareMonitoring } from '../../app/web-ingest.js';
-import { DEMO_PASSWORD, demoLogins, seedDemo, type DemoLogin } from '../../demo/seed.js';
+import { attachDemoPolicyTexts, DEMO_PASSWORD, demoLogins, seedDemo, type DemoLogin } from '../../demo/seed.js';
 import { loadShippedPacks } from '../../sources/pack-files.js';
 import { parseAllowList, startSquidTcpReceiver, type SquidTcpReceiver } from '../../sources/squid-tcp-receiver.js';
 import { loadConfig } from '../../config/config.js';
@@ -68,6 +68,8 @@ export function registerServe(program: Command): void {
         if (empty) {
           console.log('Loading the five demo libraries (first start only)…');
           logins = await seedDemo(store, packs, (step) => console.log(`  ${step}`));
+          const texts = await attachDemoPolicyTexts(store, packs);
+          if (texts > 0) console.log(`  attached the text of ${texts} policy version(s) from the shared policies folder`);
         } else {
           for (const pack of packs) await loadLibraryPack(store, pack, 'demo-refresh');
           logins = demoLogins(packs);

@@ -5,12 +5,12 @@ import * as filter from './2026-11-25-filter.js';
 import * as jobs from './2026-11-26-jobs.js';
 import * as filterRestrictionKind from './2026-11-27-filter-restriction-kind.js';
 import * as notifications from './2026-11-27-notifications.js';
-import * as requests from './2026-11-30-requests.js';
 import * as webEventsCompact from './2026-11-27-web-events-compact.js';
 import * as cases from './2026-11-28-cases.js';
 import * as acknowledgementTraining from './2026-11-29-acknowledgement-training.js';
+import * as requests from './2026-11-30-requests.js';
 
-/** The one migration series for both dialects, in order. Listed statically so dist/ and src/ agree. */
+/** The one migration series for both dialects, in name order (the order Kysely runs them). Listed statically so dist/ and src/ agree. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23-foundation': foundation,
   '2026-11-24-monitoring': monitoring,
@@ -18,10 +18,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26-jobs': jobs,
   '2026-11-27-filter-restriction-kind': filterRestrictionKind,
   '2026-11-27-notifications': notifications,
-  '2026-11-30-requests': requests,
   '2026-11-27-web-events-compact': webEventsCompact,
   '2026-11-28-cases': cases,
   '2026-11-29-acknowledgement-training': acknowledgementTraining,
+  '2026-11-30-requests': requests,
 };
 
 export const migrationProvider: MigrationProvider = {

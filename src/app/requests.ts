@@ -1,4 +1,5 @@
-import { invalid, notFound, StewardError, type ErrorDetail } from '../domain/errors.js';
+import { conflict, invalid, notFound, StewardError, type ErrorDetail } from '../domain/errors.js';
+import { hasCurrentAcknowledgement } from './policy-publishing.js';
 import { localDate } from '../domain/local-time.js';
 import type { RequestAction, RequestStatus, RequestType } from '../domain/requests.js';
 import type { Role } from '../domain/roles.js';
@@ -184,6 +185,9 @@ export async function actOnRequest(store: Store, mail: Mail, libraryId: string, 
     const org = await loadOrgView(trx, libraryId, at);
     const before = statusOf(row);
     const { status, event } = applyRequestAction(type, before, action, { actorId: actor.personId!, approvers: currentApprovers(type, before, org), mayRevoke: actor.roles.some((r) => REVOKERS.includes(r)), now: at });
+    if (status.state === 'approved' && before.state === 'pending' && type.requiresAcknowledgementOf && !(await hasCurrentAcknowledgement(trx, libraryId, row.requester_id, type.requiresAcknowledgementOf, now))) {
+      throw conflict(`${await personName(trx, row.requester_id)} must first acknowledge the current version of the policy this status depends on (${type.requiresAcknowledgementOf})`);
+    }
     await saveRequestStatus(trx, row.id, status, at);
     await appendRequestEvent(trx, libraryId, row.id, event, actor.label);
     let grants: string[] = [];

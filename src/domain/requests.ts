@@ -57,6 +57,12 @@ export const RequestTypeSchema = Type.Object(
     expiresAfterDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
     /** A revocation must be acknowledged by the person (Oak Park: remove the profile when asked). */
     revocationNeedsAcknowledgement: Type.Optional(Type.Boolean()),
+    /**
+     * A document (pack id) the requester must hold a current acknowledgement of: checked when the
+     * request is approved, and the approval counts on its register only while it stays current
+     * (MLS: a Representative acknowledges SH 620.4, and the status lapses with it).
+     */
+    requiresAcknowledgementOf: Type.Optional(Id),
     /** Days a step may wait before its approvers are reminded (default 3). */
     remindAfterDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
   },

@@ -168,6 +168,7 @@ function requestProblemsOf(pack: Pack): Problem[] {
     type.clauses.forEach((ref, c) => {
       if (!currentRefs.has(ref)) problems.push({ path: `${base}/clauses/${c}`, message: `expected the ref of a clause in a current version, got "${ref}"` });
     });
+    if (type.requiresAcknowledgementOf && !pack.documents.some((d) => d.id === type.requiresAcknowledgementOf)) problems.push({ path: `${base}/requiresAcknowledgementOf`, message: `expected the id of a document in this pack, got "${type.requiresAcknowledgementOf}"` });
     const names = new Set<string>();
     type.fields.forEach((field, f) => {
       if (names.has(field.name)) problems.push({ path: `${base}/fields/${f}/name`, message: `field "${field.name}" is used twice` });

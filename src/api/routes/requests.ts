@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { can, rolesIn, type Actor } from '../../domain/authz.js';
 import { forbidden, invalid, notFound } from '../../domain/errors.js';
 import { REGISTERS, REQUEST_STATES, type RequestAction, type RequestState } from '../../domain/requests.js';
+import { hasCurrentAcknowledgement } from '../../app/policy-publishing.js';
 import { actOnRequest, approverQueue, deciders, REVOKERS, submitRequest, type RequestActor } from '../../app/requests.js';
 import { appendAudit } from '../../store/audit-log.js';
 import { relationTo } from '../../store/directory.js';
@@ -199,7 +200,14 @@ export const requestRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asy
     const offset = csv ? 0 : request.query.offset;
     const page = await approvedOfTypes(store.db, libraryId, types.map((t) => t.id), { limit, offset, ...(search ? { search } : {}) });
     await appendAudit(store.db, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.username, action: 'register.view', targetType: 'register', targetId: register, detail: { format: format ?? 'json', search: search ?? null } });
-    const items = page.items.map((r) => summaryOf(r));
+    // A status that depends on a current acknowledgement (MLS Representatives) lapses with it.
+    const needs = new Map(types.flatMap((t) => (t.requiresAcknowledgementOf ? [[t.id, t.requiresAcknowledgementOf] as const] : [])));
+    const items = await Promise.all(
+      page.items.map(async (r) => {
+        const document = needs.get(r.type_id);
+        return { ...summaryOf(r), lapsed: document ? !(await hasCurrentAcknowledgement(store.db, libraryId, r.requester_id, document)) : false };
+      }),
+    );
     if (!csv) return { items, total: page.total, limit, offset, fields: [...new Map(types.flatMap((t) => t.fields.map((f) => [f.name, f.label] as const))).entries()].map(([name, label]) => ({ name, label })) };
     const fieldNames = [...new Set(types.flatMap((t) => t.fields.map((f) => f.name)))];
     const columns: CsvColumn<(typeof items)[number]>[] = [
@@ -209,6 +217,7 @@ export const requestRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asy
       { header: 'summary', value: (r) => r.summary },
       ...fieldNames.map((name) => ({ header: name, value: (r: (typeof items)[number]) => r.fields[name] })),
       { header: 'approved_until', value: (r) => r.expires_at },
+      { header: 'status', value: (r) => (r.lapsed ? 'lapsed: acknowledgement not current' : 'current') },
     ];
     return sendCsv(reply, `${libraryId}-${register}-register.csv`, columns, items);
   });

@@ -16,7 +16,7 @@ const REGISTERS = [
   { id: 'grants', label: 'Exceptions' },
 ] as const;
 
-type RegisterPage = Page<RequestSummary> & { fields: Array<{ name: string; label: string }> };
+type RegisterPage = Page<RequestSummary & { lapsed: boolean }> & { fields: Array<{ name: string; label: string }> };
 
 /** What approved requests put on record: licensed software, allowed devices, services, Representatives, exceptions. */
 export function RegistersPage({ libraryId }: { libraryId: string }) {
@@ -95,7 +95,9 @@ export function RegistersPage({ libraryId }: { libraryId: string }) {
                       {fields.map((f) => (
                         <td key={f.name}>{r.fields[f.name] ?? ''}</td>
                       ))}
-                      <td className="nowrap">{r.expires_at ? formatDateTime(r.expires_at) : <span className="muted">until revoked</span>}</td>
+                      <td className="nowrap">
+                        {r.lapsed ? <span className="pill pill--warn">lapsed: acknowledgement not current</span> : r.expires_at ? formatDateTime(r.expires_at) : <span className="muted">until revoked</span>}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

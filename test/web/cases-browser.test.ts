@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type Page } from 'playwright-core';
 import { ingestSquidFile, prepareMonitoring } from '../../src/app/web-ingest.js';
-import { OUTPUT, serveAndLaunch, signIn } from '../support/browser.js';
+import { OUTPUT, serveAndLaunch, signIn, withPage as withSharedPage } from '../support/browser.js';
 import { DIALECTS } from '../support/databases.js';
 import { createWorld, type World } from '../support/fixtures.js';
 import { at, squidLine } from '../support/squid-lines.js';
@@ -57,24 +57,7 @@ for (const { dialect, skip } of DIALECTS) {
       }
     });
 
-    async function withPage(name: string, run: (page: Page) => Promise<void>): Promise<void> {
-      assert.ok(browser);
-      const context = await browser.newContext({ viewport: VIEWPORT, reducedMotion: 'reduce', acceptDownloads: true });
-      context.setDefaultTimeout(15_000);
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (error) => errors.push(error.message));
-      try {
-        await run(page);
-        assert.deepEqual(errors, [], 'the page threw no uncaught errors');
-      } catch (error) {
-        await page.screenshot({ path: path.join(OUTPUT, `cases-${dialect}-${name}-failure.png`), fullPage: true }).catch(() => undefined);
-        if (errors.length > 0) (error as Error).message += `\npage errors: ${errors.join('; ')}`;
-        throw error;
-      } finally {
-        await context.close();
-      }
-    }
+    const withPage = (name: string, run: (page: Page) => Promise<void>) => withSharedPage(browser!, `cases-${dialect}-${name}`, run, VIEWPORT);
 
     const openCase = async (page: Page) => {
       await page.getByLabel('Reason').fill(REASON);

@@ -1,10 +1,9 @@
-import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { withQuery } from '../api.js';
 import { Empty, ErrorAlert, Loading } from '../components/Feedback.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { Pagination } from '../components/Pagination.js';
-import { useDebounced, useDocumentTitle, useFetch } from '../hooks.js';
+import { useDocumentTitle, useFetch, useSearchQuery } from '../hooks.js';
 import { setQuery, useLocation } from '../router.js';
 import { useSession } from '../session.js';
 import { statePill, type Obligation } from './Obligations.js';
@@ -25,14 +24,8 @@ export function TeamPage({ libraryId }: { libraryId: string }) {
   const { me } = useSession();
   const library = me.libraries.find((l) => l.id === libraryId);
   const { query } = useLocation();
-  const q = query.get('q') ?? '';
   const state = query.get('state') ?? '';
-  const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
-  const [text, setText] = useState(q);
-  const debounced = useDebounced(text, 300);
-  useEffect(() => {
-    if (debounced.trim() !== q) setQuery({ q: debounced.trim(), offset: undefined });
-  }, [debounced]);
+  const { q, text, setText, offset } = useSearchQuery();
   const base = `/api/libraries/${encodeURIComponent(libraryId)}/compliance`;
   const view = useFetch<TeamView>(base, { search: q, state, limit: PAGE_SIZE, offset });
   const title = view.data?.scope === 'library' ? 'Staff acknowledgement and training' : 'My team: acknowledgement and training';

@@ -5,7 +5,7 @@ import { notFound } from '../domain/errors.js';
 import { formatLocal } from '../domain/local-time.js';
 import { caseEvents, caseEvidence, caseSubjects, decisionsOfCase, getBlob, getCase, libraryCasework, noticesOfCase, suspensionsOfCase } from '../store/cases.js';
 import type { Store } from '../store/db.js';
-import { canonicalJson, pdfText, sha256 } from './evidence-packet.js';
+import { canonicalJson, pdfBytes, pdfText, sha256 } from './evidence-packet.js';
 import { createHash } from 'node:crypto';
 
 /**
@@ -108,12 +108,7 @@ const BRAND = '#1d4e89';
 export async function renderCasePdf(data: CaseExportData): Promise<Buffer> {
   const tz = data.library.timezone;
   const doc = new PDFDocument({ size: 'LETTER', margins: { top: MARGIN, bottom: MARGIN + 14, left: MARGIN, right: MARGIN }, compress: false, bufferPages: true, info: { Title: pdfText(`Case ${data.case.number}: ${data.case.title}`), Author: 'Steward', Keywords: `manifest-sha256:${data.manifestHash}` } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const done = pdfBytes(doc);
   const width = doc.page.width - MARGIN * 2;
   const text = (value: string, options: PDFKit.Mixins.TextOptions = {}) => doc.text(pdfText(value), { width, ...options });
   const heading = (value: string) => {

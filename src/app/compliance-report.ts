@@ -6,7 +6,7 @@ import type { CalendarEvent } from '../engine/icalendar.js';
 import type { Executor } from '../store/db.js';
 import { nowIso } from '../store/ids.js';
 import { loadRoster, type RosterPerson } from '../store/obligations.js';
-import { pdfText } from './evidence-packet.js';
+import { pdfBytes, pdfText } from './evidence-packet.js';
 import { ackStates } from './policy-publishing.js';
 import { trainingStates } from './training.js';
 
@@ -134,12 +134,7 @@ export function calendarEvents(report: ComplianceReport, publicUrl: string): Cal
 /** A PDF for the board: totals per obligation, then each person's outstanding items. */
 export async function renderCompliancePdf(report: ComplianceReport, libraryName: string): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'LETTER', margin: 54, compress: false, info: { Title: pdfText(`Acknowledgement and training: ${libraryName}`), Author: 'Steward' } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const done = pdfBytes(doc);
   const t = (s: string, o: PDFKit.Mixins.TextOptions = {}) => doc.text(pdfText(s), o);
   doc.font('Helvetica-Bold').fontSize(16).fillColor('#16202e');
   t(`Policy acknowledgement and training: ${libraryName}`);

@@ -153,6 +153,16 @@ export async function loadEvidencePacketData(store: Store, library: LibraryInfo,
 const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
 /** Letters that Unicode does not decompose into a base letter and an accent. */
 const PLAIN_LETTERS: Record<string, string> = { Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', Ħ: 'H', ħ: 'h', ı: 'i', ŀ: 'l', Ŀ: 'L', ŧ: 't', Ŧ: 'T' };
+/** The whole PDF once the document has ended (call before `doc.end()`, await after). */
+export function pdfBytes(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+}
+
 /** The standard PDF fonts speak WinAnsi: other characters lose their accents or become '?'. */
 export function pdfText(text: string): string {
   let out = '';
@@ -189,12 +199,7 @@ export async function renderEvidencePacket(data: EvidencePacketData): Promise<Ev
     bufferPages: true,
     info: { Title: pdfText(`Evidence packet: ${data.person.name}`), Author: 'Steward', Subject: pdfText(`${data.library.name}, ${data.range.from} to ${data.range.to}`), Keywords: `manifest-sha256:${manifestHash}` },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const done = pdfBytes(doc);
 
   const width = doc.page.width - MARGIN * 2;
   const bottom = () => doc.page.height - doc.page.margins.bottom;

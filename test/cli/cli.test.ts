@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import { migrationProvider } from '../../src/store/migrations/index.js';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import type { Pack } from '../../src/domain/pack.js';
 import { packCoverage, type LibraryCoverage } from '../../src/engine/coverage.js';
 import { loadShippedPacks, REPO_ROOT } from '../../src/sources/pack-files.js';
 import { DIALECTS, createTestStore, type TestStore } from '../support/databases.js';
+import { cliEnv, runSteward, showCli, type CliResult } from '../support/cli.js';
 
 /**
  * Runs the built CLI (bin/steward.js → dist/cli/main.js) as a real child process from the
@@ -21,37 +21,16 @@ import { DIALECTS, createTestStore, type TestStore } from '../support/databases.
 const BUILT_CLI = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
 const LIBRARIES = ['liverpool', 'metropolitan', 'oak-park', 'orland-park', 'salt-lake-city'];
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 const scratch = mkdtempSync(path.join(tmpdir(), 'steward-cli-test-'));
 /** A database path for commands that must not touch any database; it is never created. */
 const NO_DATABASE = { STEWARD_SQLITE_FILE: path.join(scratch, 'never-opened', 'steward.sqlite') };
 
 function runCli(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['DATABASE_URL', 'STEWARD_SQLITE_FILE', 'STEWARD_PASSWORD', 'NODE_OPTIONS', 'NODE_TEST_CONTEXT']) delete env[key];
-  Object.assign(env, options.env ?? NO_DATABASE);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/steward.js', ...args], { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
+  const env = cliEnv(options.env ?? NO_DATABASE, ['DATABASE_URL', 'STEWARD_SQLITE_FILE', 'STEWARD_PASSWORD']);
+  return runSteward(args, env, { timeoutMs: 30_000, ...(options.input !== undefined ? { input: options.input } : {}) });
 }
 
-const show = (r: CliResult): string => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+const show = showCli;
 
 let packs: Pack[] = [];
 const pack = (id: string): Pack => {

@@ -1,41 +1,24 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { parseSnapshot } from '../../src/engine/filter/snapshot.js';
-import { REPO_ROOT } from '../../src/sources/pack-files.js';
 import { DIALECTS } from '../support/databases.js';
+import { cliEnv, runSteward, showCli, type CliResult } from '../support/cli.js';
 import { createApp, createWorld, type World } from '../support/fixtures.js';
 
 /** `steward filter …` from the built CLI, against each dialect, as an operator runs it. */
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 for (const { dialect, skip } of DIALECTS) {
   describe(`steward filter on ${dialect}`, { skip }, () => {
     let world: World;
     let dir: string;
-    const run = (args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> => {
-      const env: NodeJS.ProcessEnv = { ...process.env, ...world.store.env, ...extraEnv };
-      for (const key of ['NODE_OPTIONS', 'NODE_TEST_CONTEXT', ...(extraEnv.STEWARD_FILTER_TOKEN ? [] : ['STEWARD_FILTER_TOKEN'])]) delete env[key];
-      return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['bin/steward.js', 'filter', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-        child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
-    };
-    const show = (r: CliResult) => `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
+    const run = (args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> =>
+      runSteward(['filter', ...args], cliEnv({ ...world.store.env, ...extraEnv }, extraEnv.STEWARD_FILTER_TOKEN ? [] : ['STEWARD_FILTER_TOKEN']));
+    const show = showCli;
 
     before(async () => {
       world = await createWorld(dialect, ['liverpool']);

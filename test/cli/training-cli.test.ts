@@ -1,40 +1,22 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hasCurrentAcknowledgement } from '../../src/app/policy-publishing.js';
-import { REPO_ROOT } from '../../src/sources/pack-files.js';
 import { DIALECTS } from '../support/databases.js';
+import { cliEnv, runSteward, showCli, type CliResult } from '../support/cli.js';
 import { createWorld, type World } from '../support/fixtures.js';
 
 /** `steward training …` from the built CLI, against each dialect. */
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 for (const { dialect, skip } of DIALECTS) {
   describe(`steward training on ${dialect}`, { skip, timeout: 180_000 }, () => {
     let world: World;
     let dir: string;
-    const run = (args: string[]): Promise<CliResult> => {
-      const env: NodeJS.ProcessEnv = { ...process.env, ...world.store.env };
-      for (const key of ['NODE_OPTIONS', 'NODE_TEST_CONTEXT', 'STEWARD_SMTP_URL']) delete env[key];
-      return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['bin/steward.js', 'training', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-        child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
-    };
-    const show = (r: CliResult) => `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
+    const run = (args: string[]): Promise<CliResult> => runSteward(['training', ...args], cliEnv(world.store.env, ['STEWARD_SMTP_URL']));
+    const show = showCli;
 
     before(async () => {
       world = await createWorld(dialect, ['liverpool']);

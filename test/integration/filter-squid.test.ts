@@ -75,13 +75,16 @@ function viaProxy(proxyPort: number, url: string, user: string, method = 'GET'):
   });
 }
 
+/** What the running suite's snapshot watcher printed: when a change does not reach the helper, it says why. */
+let watcherTail = (): string => '';
+
 async function eventually<T>(what: string, attempt: () => Promise<T>, ok: (value: T) => boolean, timeoutMs: number): Promise<{ value: T; ms: number }> {
   const started = Date.now();
   let last: T | undefined;
   for (;;) {
     last = await attempt();
     if (ok(last)) return { value: last, ms: Date.now() - started };
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms; last: ${JSON.stringify(last)}\nsnapshot watcher output:\n${watcherTail().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -155,6 +158,7 @@ for (const { dialect, skip } of DIALECTS) {
       watcher = spawn(process.execPath, ['bin/steward.js', 'filter', 'snapshot', '--library', 'liverpool', '--out', snapshot, '--block-page', blockPage, '--categories', lists, '--watch', '1'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       watcher.stdout!.setEncoding('utf8').on('data', (c: string) => (watcherOutput += c));
       watcher.stderr!.setEncoding('utf8').on('data', (c: string) => (watcherOutput += c));
+      watcherTail = () => watcherOutput;
 
       writeFileSync(path.join(dir, 'hosts'), ['bet.example', 'www.bet.example', 'casino.example', 'social.example', 'www.example.org', 'downloads.example', 'steward.test'].map((h) => `127.0.0.1 ${h}`).join('\n') + '\n');
       proxyPort = await freePort();

@@ -4,6 +4,7 @@ import { parseLeasesCsv, parseStaffCsv, parseWorkstationsCsv } from '../engine/s
 import { appendAudit } from '../store/audit-log.js';
 import type { Store } from '../store/db.js';
 import { importLeases, importStaff, importWorkstations } from '../store/directory.js';
+import { checkDevices } from './device-check.js';
 
 export interface ImportReport {
   rows: number;
@@ -11,6 +12,8 @@ export interface ImportReport {
   updated: number;
   /** Per-line problems; lines with errors were skipped or imported partly, as each message says. */
   errors: ErrorDetail[];
+  /** New findings the import raised (leases: devices on the staff network without approval). */
+  findings?: number;
 }
 
 export interface ImportActor {
@@ -51,8 +54,10 @@ export async function importLeasesCsv(store: Store, libraryId: string, text: str
   const parsed = parseLeasesCsv(text);
   const outcome = await store.db.transaction().execute(async (trx) => {
     const result = await importLeases(trx, libraryId, parsed.rows);
-    await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: 'leases.import', detail: { rows: parsed.rows.length, created: result.created } });
-    return result;
+    const withMac = parsed.rows.filter((r) => r.mac);
+    const findings = withMac.length > 0 ? await checkDevices(trx, libraryId, Math.min(...withMac.map((r) => r.startsMs)), Math.max(...withMac.map((r) => r.startsMs))) : 0;
+    await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: 'leases.import', detail: { rows: parsed.rows.length, created: result.created, findings } });
+    return { ...result, findings };
   });
-  return { rows: parsed.rows.length, created: outcome.created, updated: 0, errors: [...parsed.errors, ...outcome.errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
+  return { rows: parsed.rows.length, created: outcome.created, updated: 0, errors: [...parsed.errors, ...outcome.errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), findings: outcome.findings };
 }

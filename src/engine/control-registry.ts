@@ -23,6 +23,12 @@ export const IMPLEMENTED_CONTROLS: readonly ControlImplementation[] = [
   // Web-usage rules: every `web.` rule a pack defines is evaluated on ingested proxy logs (the pack
   // parser refuses a pack whose detect control names an undefined `web.` rule).
   { type: 'detect', key: 'web.*', implementedBy: 'src/app/web-ingest.ts' },
+  // Devices on the staff network (MAC addresses in imported DHCP leases) that no workstation or
+  // approved device request accounts for.
+  { type: 'detect', key: 'device.unapproved-network', implementedBy: 'src/app/device-check.ts' },
+  // Acknowledgements and training past their due date become findings in the daily obligation check.
+  { type: 'detect', key: 'ack.overdue', implementedBy: 'src/app/obligation-check.ts' },
+  { type: 'detect', key: 'training.overdue', implementedBy: 'src/app/obligation-check.ts' },
   // The real-time filter (Squid helper): categories blocked for everyone, suspensions of accounts,
   // workstations and people, and restrictions on workgroups (and roles and people).
   { type: 'restrict', key: 'category.*', implementedBy: 'src/engine/filter/policy.ts' },

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { isRole, type Role } from '../domain/roles.js';
 import type { ErrorDetail } from '../domain/errors.js';
+import { normalizeMac } from './requests/fields.js';
 
 /**
  * Staff and workstation CSV files as HR and IT export them. Parsing is pure and total: every bad
@@ -9,7 +10,7 @@ import type { ErrorDetail } from '../domain/errors.js';
 export const STAFF_COLUMNS = ['employee_id', 'name', 'email', 'title', 'workgroup', 'supervisor_employee_id', 'roles', 'proxy_username', 'login', 'associate_director_of'] as const;
 export const WORKSTATION_COLUMNS = ['hostname', 'ip', 'mac', 'location', 'assigned_employee_id'] as const;
 /** Logon records or DHCP leases: who (or which workstation) held an address, and when. */
-export const LEASE_COLUMNS = ['ip', 'starts_at', 'ends_at', 'employee_id', 'hostname', 'kind'] as const;
+export const LEASE_COLUMNS = ['ip', 'starts_at', 'ends_at', 'employee_id', 'hostname', 'kind', 'mac'] as const;
 
 export interface StaffRow {
   line: number;
@@ -155,6 +156,8 @@ export interface LeaseRow {
   employeeId: string | null;
   hostname: string | null;
   kind: 'dhcp' | 'logon' | 'static';
+  /** The client's hardware address, as DHCP servers log it: how a device on the network is recognised. */
+  mac: string | null;
 }
 
 // ISO 8601 with a time and an explicit offset: a lease log without a zone cannot be placed in time.
@@ -183,11 +186,14 @@ export function parseLeasesCsv(text: string): ParseResult<LeaseRow> {
     if (startsMs !== null && endsMs !== null && endsMs <= startsMs) fail('ends_at', 'expected the end to be after the start');
     const employeeId = opt(record.employee_id);
     const hostname = opt(record.hostname)?.toLowerCase() ?? null;
-    if (!employeeId && !hostname) fail('employee_id', 'expected an employee_id or a hostname saying who held the address');
+    const macText = opt(record.mac);
+    const mac = macText ? normalizeMac(macText) : null;
+    if (macText && !mac) fail('mac', `expected a MAC address such as 00:1a:2b:3c:4d:5e, got "${macText}"`);
+    if (!employeeId && !hostname && !macText) fail('employee_id', 'expected an employee_id, a hostname or a mac saying who or what held the address');
     const kind = (opt(record.kind) ?? 'dhcp').toLowerCase();
     if (kind !== 'dhcp' && kind !== 'logon' && kind !== 'static') fail('kind', `expected dhcp, logon or static, got "${kind}"`);
     if (errors.length > before) continue;
-    rows.push({ line, ip, startsMs: startsMs!, endsMs, employeeId, hostname, kind: kind as LeaseRow['kind'] });
+    rows.push({ line, ip, startsMs: startsMs!, endsMs, employeeId, hostname, kind: kind as LeaseRow['kind'], mac });
   }
   return { rows, errors };
 }

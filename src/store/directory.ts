@@ -165,11 +165,14 @@ export async function importLeases(trx: Transaction<Database>, libraryId: string
       errors.push({ line: row.line, field: 'employee_id', location: `line ${row.line}, employee_id`, message: `no person with employee id "${row.employeeId}"; record skipped` });
       continue;
     }
-    if (!personId && row.hostname && !workstationId) {
+    // A DHCP lease for a device that is no workstation (a phone, a laptop) is kept by its MAC: it
+    // attributes nothing, but it is how an unapproved device on the staff network is seen.
+    if (!personId && row.hostname && !workstationId && !row.mac) {
       errors.push({ line: row.line, field: 'hostname', location: `line ${row.line}, hostname`, message: `no workstation "${row.hostname}"; record skipped` });
       continue;
     }
-    await trx.insertInto('attribution_leases').values({ id: newId(), library_id: libraryId, ip: row.ip, person_id: personId, workstation_id: workstationId, kind: row.kind, starts_ms: row.startsMs, ends_ms: row.endsMs }).execute();
+    const deviceName = row.hostname && !workstationId ? row.hostname : null;
+    await trx.insertInto('attribution_leases').values({ id: newId(), library_id: libraryId, ip: row.ip, person_id: personId, workstation_id: workstationId, kind: row.kind, starts_ms: row.startsMs, ends_ms: row.endsMs, mac: row.mac, device_name: deviceName }).execute();
     created++;
   }
   return { created, updated: 0, errors };

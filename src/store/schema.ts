@@ -169,6 +169,10 @@ export interface AttributionLeasesTable {
   kind: 'dhcp' | 'logon' | 'static';
   starts_ms: number;
   ends_ms: number | null;
+  /** The client's MAC address where the DHCP server logged it (2026-12-04-lease-mac). */
+  mac: string | null;
+  /** The name the device gave for itself when it is no known workstation. */
+  device_name: string | null;
 }
 
 export interface IngestSourcesTable {

@@ -69,6 +69,7 @@ export function ruleTitle(ruleId: string): string {
     'web.denied-burst': 'Burst of blocked requests',
     'ack.overdue': 'Policy acknowledgement overdue',
     'training.overdue': 'Training overdue',
+    'device.unapproved-network': 'Unapproved device on the staff network',
   };
   return known[ruleId] ?? capitalise(ruleId.replace(/^web\./, '').replace(/[-_.]/g, ' '));
 }

@@ -9,6 +9,7 @@ const Report = Type.Object({
   created: Type.Integer(),
   updated: Type.Integer(),
   errors: Type.Array(Type.Object({ line: Type.Optional(Type.Integer()), field: Type.Optional(Type.String()), location: Type.Optional(Type.String()), message: Type.String() })),
+  findings: Type.Optional(Type.Integer()),
 });
 
 export const importRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async (app) => {
@@ -23,7 +24,7 @@ export const importRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
   });
 
   app.post('/api/libraries/:libraryId/imports/leases', {
-    schema: { tags: ['imports'], summary: 'Import logon records or DHCP leases from CSV (text/csv body): ip,starts_at,ends_at,employee_id,hostname,kind', params: LibraryParams, body: Type.String(), response: { 200: Report } },
+    schema: { tags: ['imports'], summary: 'Import logon records or DHCP leases from CSV (text/csv body): ip,starts_at,ends_at,employee_id,hostname,kind,mac; unapproved devices become findings', params: LibraryParams, body: Type.String(), response: { 200: Report } },
   }, async (request) => {
     const { libraryId } = request.params;
     const actor = authorize(request, 'workstation.manage', libraryId);

@@ -5,7 +5,7 @@ import { importLeasesCsv, importStaffCsv, importWorkstationsCsv, type ImportRepo
 import { EXIT, withStore } from '../runtime.js';
 
 function printReport(file: string, report: ImportReport): number {
-  console.log(`${file}: ${report.rows} good rows (${report.created} created, ${report.updated} updated), ${report.errors.length} problem(s)`);
+  console.log(`${file}: ${report.rows} good rows (${report.created} created, ${report.updated} updated), ${report.errors.length} problem(s)${report.findings ? `, ${report.findings} new finding(s)` : ''}`);
   for (const e of report.errors) console.error(`  ${file}:${e.line ?? '?'}${e.field ? ` ${e.field}` : ''}: ${e.message}`);
   return report.errors.length > 0 ? EXIT.problems : EXIT.ok;
 }
@@ -28,7 +28,7 @@ export function registerImports(program: Command): void {
       process.exitCode = printReport(file, report);
     });
   imp.command('leases <file>')
-    .description('Import logon records or DHCP leases: ip,starts_at,ends_at,employee_id,hostname,kind (times in ISO 8601 with offset)')
+    .description('Import logon records or DHCP leases: ip,starts_at,ends_at,employee_id,hostname,kind,mac (times in ISO 8601 with offset); a MAC no workstation or approved device request accounts for becomes a finding')
     .requiredOption('-l, --library <id>', 'library id')
     .action(async (file: string, opts: { library: string }) => {
       const text = await readFile(file, 'utf8');

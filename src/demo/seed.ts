@@ -4,7 +4,8 @@ import { currentVersion, type Pack } from '../domain/pack.js';
 import { attachVersionText } from '../app/policy-publishing.js';
 import type { Role } from '../domain/roles.js';
 import { loadLibraryPack } from '../app/library-loader.js';
-import { importStaffCsv, importWorkstationsCsv } from '../app/staff-importer.js';
+import { importLeasesCsv, importStaffCsv, importWorkstationsCsv } from '../app/staff-importer.js';
+import { parseWorkstationsCsv } from '../engine/staff-csv.js';
 import { createUser, setPassword } from '../app/users.js';
 import type { Store } from '../store/db.js';
 import { Readable } from 'node:stream';
@@ -51,7 +52,10 @@ export async function seedDemo(store: Store, packs: Pack[], onStep?: (message: s
     if (staff.errors.length > 0) throw new Error(`demo staff for ${libraryId} did not import cleanly: ${staff.errors[0]?.message}`);
     await importWorkstationsCsv(store, libraryId, synthetic.workstationsCsv, actor);
     for (const login of synthetic.demoLogins) await setPassword(store, login.login, DEMO_PASSWORD, actor.label);
-    if (options.webTraffic !== false) await seedDemoWebTraffic(store, pack);
+    if (options.webTraffic !== false) {
+      await seedDemoWebTraffic(store, pack);
+      await seedDemoDeviceLeases(store, libraryId, synthetic.workstationsCsv);
+    }
   }
   if (packs.length > 1) {
     const [home, ...others] = packs.map((p) => p.library.id) as [string, ...string[]];
@@ -89,6 +93,21 @@ export async function seedDemoWebTraffic(store: Store, pack: Pack, today = new D
   const log = generateDemoWebLog(users, { timeZone: pack.library.timezone, days, seed: libraryId.length * 7919 });
   const setup = await prepareMonitoring(store, pack, { categoriesDirs: [DEMO_CATEGORIES_DIR] });
   await ingestStream(store, setup, { key: `demo:${libraryId}:${days[0]}`, kind: 'upload', label: 'demo traffic' }, async () => ({ stream: Readable.from([Buffer.from(log)]), skip: 0 }), { actorLabel: 'demo-seed' });
+}
+
+/**
+ * Yesterday's DHCP leases: a few library workstations and one phone nobody asked to connect, so the
+ * device check has something to show where the library's pack names the rule.
+ */
+export async function seedDemoDeviceLeases(store: Store, libraryId: string, workstationsCsv: string, now = Date.now()): Promise<void> {
+  const at = (hours: number) => new Date(now - 86_400_000 + hours * 3_600_000).toISOString();
+  const workstations = parseWorkstationsCsv(workstationsCsv).rows.filter((w) => w.mac && w.ip).slice(0, 3);
+  const csv = [
+    'ip,starts_at,ends_at,employee_id,hostname,kind,mac',
+    ...workstations.map((w) => `${w.ip},${at(0)},${at(8)},,${w.hostname},dhcp,${w.mac}`),
+    `10.250.0.77,${at(2)},${at(3)},,Galaxy-S24,dhcp,a4:50:46:00:be:ef`,
+  ].join('\n');
+  await importLeasesCsv(store, libraryId, csv, { label: 'demo-seed', userId: null });
 }
 
 /**

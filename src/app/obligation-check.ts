@@ -27,6 +27,8 @@ export interface CheckOutcome {
   reminders: number;
   findings: number;
   escalations: number;
+  /** Overdue findings closed because the item has since been done. */
+  resolved: number;
 }
 
 async function citedClauses(db: Executor, libraryId: string) {
@@ -54,6 +56,22 @@ async function insertFinding(db: Executor, f: { libraryId: string; key: string; 
   return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
+/**
+ * Once a late item is done, its overdue findings still under review are closed with the reason, so
+ * the findings list shows what is outstanding; the finding itself stays as the record of lateness.
+ */
+async function resolveOverdueFindings(db: Executor, libraryId: string, ruleId: string, key: string, personId: string, today: string, now: Date): Promise<number> {
+  const prefix = `${ruleId}:${key}:${personId}:`;
+  const open = (await db.selectFrom('findings').select(['id', 'finding_key']).where('library_id', '=', libraryId).where('rule_id', '=', ruleId).where('person_id', '=', personId).where('state', '=', 'new').execute()).filter((f) => f.finding_key.startsWith(prefix));
+  if (open.length === 0) return 0;
+  await db
+    .updateTable('findings')
+    .set({ state: 'dismissed', state_reason: `Done after the due date (seen by the daily check on ${today})`, state_by: null, updated_at: nowIso(now) })
+    .where('id', 'in', open.map((f) => f.id))
+    .execute();
+  return open.length;
+}
+
 /** Checks one library's obligations on `now`'s day; everything it writes commits in one transaction. */
 export async function checkLibraryObligations(store: Store, mail: Mail, libraryId: string, now = new Date()): Promise<CheckOutcome> {
   const today = nowIso(now).slice(0, 10);
@@ -63,7 +81,7 @@ export async function checkLibraryObligations(store: Store, mail: Mail, libraryI
     const terms = await trainingTerms(trx, libraryId);
     const lead = terms.remindDaysBefore ?? DEFAULT_REMIND_DAYS_BEFORE;
     const cited = await citedClauses(trx, libraryId);
-    const outcome: CheckOutcome = { libraryId, reminders: 0, findings: 0, escalations: 0 };
+    const outcome: CheckOutcome = { libraryId, reminders: 0, findings: 0, escalations: 0, resolved: 0 };
 
     // What each person is told today, and what each supervisor is told about their people: one message each.
     const dueSoon = new Map<string, string[]>();
@@ -72,6 +90,10 @@ export async function checkLibraryObligations(store: Store, mail: Mail, libraryI
     const add = <T>(map: Map<string, T[]>, key: string, item: T) => map.set(key, [...(map.get(key) ?? []), item]);
 
     const handle = async (o: { kind: 'ack' | 'training'; key: string; what: string; person: RosterPerson; state: string; dueOn: string | null; clauses: string[] }) => {
+      if (o.state === 'done') {
+        outcome.resolved += await resolveOverdueFindings(trx, libraryId, o.kind === 'ack' ? ACK_OVERDUE_RULE : TRAINING_OVERDUE_RULE, o.key, o.person.id, today, now);
+        return;
+      }
       if (!o.dueOn) return;
       if (o.state === 'due' && daysBetween(today, o.dueOn) <= lead) {
         if (await claimReminder(trx, libraryId, `${o.kind}.remind:${o.key}:${o.person.id}:${o.dueOn}`, o.person.id, now)) add(dueSoon, o.person.id, `${o.what}, due by ${o.dueOn}`);
@@ -119,7 +141,7 @@ export async function checkLibraryObligations(store: Store, mail: Mail, libraryI
       await queueNotification(trx, mail, { libraryId, personId: supervisorId, kind: 'obligation.escalated', subject, body, link: `/#/libraries/${libraryId}/team` }, now);
       outcome.escalations += 1;
     }
-    if (outcome.reminders + outcome.findings + outcome.escalations > 0) {
+    if (outcome.reminders + outcome.findings + outcome.escalations + outcome.resolved > 0) {
       await appendAudit(trx, store.dialect, { libraryId, actorUserId: null, actorLabel: 'obligation-check', action: 'obligations.check', detail: { ...outcome, day: today } }, now);
     }
     return outcome;
@@ -140,7 +162,7 @@ export function scheduleObligationCheck(store: Store, mail: Mail, owner: string,
   const run = async () => {
     try {
       if (!(await claimJob(store, 'obligations.daily', owner, 86_400_000))) return;
-      for (const o of await checkObligations(store, mail)) if (o.reminders + o.findings > 0) log(`obligations: ${o.libraryId}: ${o.reminders} reminder(s), ${o.findings} new overdue finding(s), ${o.escalations} escalation(s)`);
+      for (const o of await checkObligations(store, mail)) if (o.reminders + o.findings + o.resolved > 0) log(`obligations: ${o.libraryId}: ${o.reminders} reminder(s), ${o.findings} new overdue finding(s), ${o.escalations} escalation(s), ${o.resolved} overdue finding(s) closed as done`);
     } catch (error) {
       log(`obligations: ${(error as Error).message}`);
     }

@@ -217,6 +217,18 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(toSupervisor.text.includes(teammate.name), 'the escalation names the person');
       const again = (await checkObligations(world.store, mail, later)).find((o) => o.libraryId === LIB)!;
       assert.deepEqual([again.findings, again.reminders, again.escalations], [0, 0, 0], 'running the check again sends nothing twice');
+
+      // Done late: the next check closes that course's overdue finding with the reason; the other stays open.
+      const teammateId = (await world.store.db.selectFrom('people').select('employee_id').where('id', '=', teammate.id).executeTakeFirstOrThrow()).employee_id;
+      const done = await director.request('POST', `/api/libraries/${LIB}/training/completions/import`, ['employee_id,course,completed_on,score', `${teammateId},security-awareness,${new Date().toISOString().slice(0, 10)},`].join('\n'), { 'content-type': 'text/csv' });
+      assert.equal(done.json<{ imported: number }>().imported, 1, done.body);
+      const closed = (await checkObligations(world.store, mail, later)).find((o) => o.libraryId === LIB)!;
+      assert.equal(closed.resolved, 1);
+      const states = await world.store.db.selectFrom('findings').select(['finding_key', 'state', 'state_reason']).where('person_id', '=', teammate.id).where('rule_id', '=', 'training.overdue').execute();
+      const security = states.find((f) => f.finding_key.includes(':security-awareness:'))!;
+      assert.equal(security.state, 'dismissed');
+      assert.match(security.state_reason!, /Done after the due date/);
+      assert.ok(states.some((f) => !f.finding_key.includes(':security-awareness:') && f.state === 'new'), 'the course still not done stays open');
     });
 
     test('an iCalendar feed of due dates at a private address', async () => {

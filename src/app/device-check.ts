@@ -1,9 +1,9 @@
-import type { Control } from '../domain/pack.js';
 import { localDate } from '../domain/local-time.js';
 import { unapprovedDevices } from '../engine/devices.js';
 import type { Executor } from '../store/db.js';
-import { deviceApprovals, deviceSightings, upsertDeviceFinding, workstationMacs } from '../store/devices.js';
-import { currentClauses } from '../store/policies.js';
+import { deviceApprovals, deviceSightings, workstationMacs } from '../store/devices.js';
+import { upsertFinding } from '../store/findings.js';
+import { clausesNamingRule } from '../store/policies.js';
 
 /**
  * Detection of devices on the staff network without approval (rule `device.unapproved-network`):
@@ -14,14 +14,6 @@ import { currentClauses } from '../store/policies.js';
  */
 export const UNAPPROVED_DEVICE_RULE = 'device.unapproved-network';
 const DAY_MS = 86_400_000;
-
-export async function clausesNamingRule(db: Executor, libraryId: string, ruleId: string): Promise<string[]> {
-  const refs = new Set<string>();
-  for (const doc of await currentClauses(db, libraryId)) {
-    for (const clause of doc.clauses) if ((clause.controls as Control[]).some((c) => c.type === 'detect' && c.rule === ruleId)) refs.add(clause.ref);
-  }
-  return [...refs];
-}
 
 /** Checks the sightings that started within [fromMs, toMs] (widened to whole days); returns the number of new findings. */
 export async function checkDevices(db: Executor, libraryId: string, fromMs: number, toMs: number, now = new Date()): Promise<number> {
@@ -41,11 +33,12 @@ export async function checkDevices(db: Executor, libraryId: string, fromMs: numb
     const leases = `${device.sightings.length} lease${device.sightings.length === 1 ? '' : 's'}`;
     // The findings list shows one line: the device, what it called itself, where and how often.
     const subject = `Unapproved device ${device.mac}${name} at ${ips.slice(0, 2).join(', ')}${ips.length > 2 ? ', …' : ''} (${leases})`.slice(0, 128);
-    const isNew = await upsertDeviceFinding(db, {
+    const isNew = await upsertFinding(db, {
       libraryId,
       key: `${UNAPPROVED_DEVICE_RULE}:${device.mac}:${device.day}`,
       ruleId: UNAPPROVED_DEVICE_RULE,
       clauses,
+      severity: 'medium',
       subject,
       personId: device.personId,
       windowStartMs: first.startsMs,

@@ -4,6 +4,7 @@ import { parseLeasesCsv, parseStaffCsv, parseWorkstationsCsv } from '../engine/s
 import { appendAudit } from '../store/audit-log.js';
 import type { Store } from '../store/db.js';
 import { importLeases, importStaff, importWorkstations } from '../store/directory.js';
+import { checkSharedLogons } from './account-check.js';
 import { checkDevices } from './device-check.js';
 
 export interface ImportReport {
@@ -54,8 +55,11 @@ export async function importLeasesCsv(store: Store, libraryId: string, text: str
   const parsed = parseLeasesCsv(text);
   const outcome = await store.db.transaction().execute(async (trx) => {
     const result = await importLeases(trx, libraryId, parsed.rows);
+    // What these records show: devices nobody approved, accounts signed on at two machines at once.
+    const span = (rows: typeof parsed.rows) => [Math.min(...rows.map((r) => r.startsMs)), Math.max(...rows.map((r) => r.startsMs))] as const;
     const withMac = parsed.rows.filter((r) => r.mac);
-    const findings = withMac.length > 0 ? await checkDevices(trx, libraryId, Math.min(...withMac.map((r) => r.startsMs)), Math.max(...withMac.map((r) => r.startsMs))) : 0;
+    const logons = parsed.rows.filter((r) => r.kind === 'logon');
+    const findings = (withMac.length > 0 ? await checkDevices(trx, libraryId, ...span(withMac)) : 0) + (logons.length > 0 ? await checkSharedLogons(trx, libraryId, ...span(logons)) : 0);
     await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: 'leases.import', detail: { rows: parsed.rows.length, created: result.created, findings } });
     return { ...result, findings };
   });

@@ -26,6 +26,8 @@ export const IMPLEMENTED_CONTROLS: readonly ControlImplementation[] = [
   // Devices on the staff network (MAC addresses in imported DHCP leases) that no workstation or
   // approved device request accounts for.
   { type: 'detect', key: 'device.unapproved-network', implementedBy: 'src/app/device-check.ts' },
+  // One account signed on at two machines at once, in imported logon records.
+  { type: 'detect', key: 'account.shared-credentials', implementedBy: 'src/app/account-check.ts' },
   // Acknowledgements and training past their due date become findings in the daily obligation check.
   { type: 'detect', key: 'ack.overdue', implementedBy: 'src/app/obligation-check.ts' },
   { type: 'detect', key: 'training.overdue', implementedBy: 'src/app/obligation-check.ts' },

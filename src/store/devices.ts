@@ -1,7 +1,6 @@
 import type { DeviceApproval, DeviceSighting } from '../engine/devices.js';
 import { normalizeMac } from '../engine/requests/fields.js';
 import type { Executor } from './db.js';
-import { newId, nowIso } from './ids.js';
 import { listRequestTypes } from './requests.js';
 
 /** Leases that carry a MAC address and started within [fromMs, toMs]. */
@@ -63,34 +62,4 @@ export async function deviceApprovals(db: Executor, libraryId: string): Promise<
     for (const mac of macs) approvals.push({ mac, fromMs: Date.parse(approvedAt), untilMs: until.length > 0 ? Math.min(...until) : null });
   }
   return approvals;
-}
-
-export interface DeviceFinding {
-  libraryId: string;
-  key: string;
-  ruleId: string;
-  clauses: string[];
-  subject: string;
-  personId: string | null;
-  windowStartMs: number;
-  windowEndMs: number;
-  count: number;
-}
-
-/** Creates the finding, or brings an existing one's counts and window up to date; true when new. */
-export async function upsertDeviceFinding(db: Executor, f: DeviceFinding, now = new Date()): Promise<boolean> {
-  const existing = await db.selectFrom('findings').select('id').where('library_id', '=', f.libraryId).where('finding_key', '=', f.key).executeTakeFirst();
-  if (existing) {
-    await db
-      .updateTable('findings')
-      .set({ subject: f.subject, window_start_ms: f.windowStartMs, window_end_ms: f.windowEndMs, event_count: f.count, updated_at: nowIso(now), ...(f.personId ? { person_id: f.personId } : {}) })
-      .where('id', '=', existing.id)
-      .execute();
-    return false;
-  }
-  await db
-    .insertInto('findings')
-    .values({ id: newId(), library_id: f.libraryId, finding_key: f.key, rule_id: f.ruleId, clauses_json: JSON.stringify(f.clauses), severity: 'medium', subject: f.subject, person_id: f.personId, window_start_ms: f.windowStartMs, window_end_ms: f.windowEndMs, event_count: f.count, bytes: 0, minutes: 0, evidence_json: '[]', state: 'new', state_reason: null, state_by: null, created_at: nowIso(now), updated_at: nowIso(now) })
-    .execute();
-  return true;
 }

@@ -106,3 +106,12 @@ export async function currentClauses(db: Executor, libraryId: string) {
   }
   return result;
 }
+
+/** The refs of the current clauses whose detect control names this rule: what a finding of the rule cites. */
+export async function clausesNamingRule(db: Executor, libraryId: string, ruleId: string): Promise<string[]> {
+  const refs = new Set<string>();
+  for (const doc of await currentClauses(db, libraryId)) {
+    for (const clause of doc.clauses) if (clause.controls.some((c) => c.type === 'detect' && c.rule === ruleId)) refs.add(clause.ref);
+  }
+  return [...refs];
+}

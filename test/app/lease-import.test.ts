@@ -37,5 +37,24 @@ for (const { dialect, skip } of DIALECTS) {
       const audit = await world.store.db.selectFrom('audit_log').select('action').where('action', '=', 'leases.import').execute();
       assert.equal(audit.length, 1);
     });
+
+    test('one account signed on at two workstations at once becomes a finding citing the credentials clauses, once per day', async () => {
+      const [person] = await world.store.db.selectFrom('people').select(['id', 'employee_id']).where('library_id', '=', 'liverpool').orderBy('employee_id', 'desc').limit(1).execute();
+      const desks = await world.store.db.selectFrom('workstations').select('hostname').where('library_id', '=', 'liverpool').orderBy('hostname').limit(2).execute();
+      const csv = (rows: string[]) => ['ip,starts_at,ends_at,employee_id,hostname,kind', ...rows].join('\n');
+      const first = await importLeasesCsv(world.store, 'liverpool', csv([
+        `172.16.1.10,2026-11-18T09:00:00+00:00,2026-11-18T12:00:00+00:00,${person!.employee_id},${desks[0]!.hostname},logon`,
+        `172.16.1.11,2026-11-18T10:00:00+00:00,2026-11-18T10:45:00+00:00,${person!.employee_id},${desks[1]!.hostname},logon`,
+      ]), { label: 'test', userId: null });
+      assert.deepEqual([first.created, first.findings], [2, 1]);
+      const again = await importLeasesCsv(world.store, 'liverpool', csv([`172.16.1.11,2026-11-18T11:00:00+00:00,2026-11-18T11:30:00+00:00,${person!.employee_id},${desks[1]!.hostname},logon`]), { label: 'test', userId: null });
+      assert.equal(again.findings, 0, 'the same day updates the finding');
+      const findings = await world.store.db.selectFrom('findings').select(['person_id', 'clauses_json', 'subject', 'event_count']).where('rule_id', '=', 'account.shared-credentials').execute();
+      assert.equal(findings.length, 1);
+      assert.equal(findings[0]!.person_id, person!.id);
+      assert.equal(findings[0]!.event_count, 2);
+      assert.match(findings[0]!.subject, /Signed on at 2 machines at once .*up to 45 min/);
+      assert.ok((JSON.parse(findings[0]!.clauses_json) as string[]).includes('LPL-SECURITY-ACCOUNT-RESPONSIBILITY'));
+    });
   });
 }

@@ -70,6 +70,7 @@ export function ruleTitle(ruleId: string): string {
     'ack.overdue': 'Policy acknowledgement overdue',
     'training.overdue': 'Training overdue',
     'device.unapproved-network': 'Unapproved device on the staff network',
+    'account.shared-credentials': 'Account signed on at two machines at once',
   };
   return known[ruleId] ?? capitalise(ruleId.replace(/^web\./, '').replace(/[-_.]/g, ' '));
 }

@@ -28,7 +28,7 @@ export function registerImports(program: Command): void {
       process.exitCode = printReport(file, report);
     });
   imp.command('leases <file>')
-    .description('Import logon records or DHCP leases: ip,starts_at,ends_at,employee_id,hostname,kind,mac (times in ISO 8601 with offset); a MAC no workstation or approved device request accounts for becomes a finding')
+    .description('Import logon records or DHCP leases: ip,starts_at,ends_at,employee_id,hostname,kind,mac (times in ISO 8601 with offset); a MAC no workstation or approved device request accounts for, and an account signed on at two machines at once, become findings')
     .requiredOption('-l, --library <id>', 'library id')
     .action(async (file: string, opts: { library: string }) => {
       const text = await readFile(file, 'utf8');

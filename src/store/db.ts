@@ -2,10 +2,11 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet, type Transaction } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql, type MigrationResultSet, type Transaction } from 'kysely';
 import { StewardError } from '../domain/errors.js';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
+import { CurrentSchemaPostgresDialect } from './pg-introspector.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 /** The database or an open transaction: store functions take either, so a use-case can group writes. */
@@ -39,7 +40,7 @@ export function openStore(options: StoreOptions): Store {
       max: 10,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
     return { db, dialect: 'postgres', raw: { dialect: 'postgres', pool }, close: () => db.destroy() };
   }
   const file = options.sqliteFile ?? path.resolve('data', 'steward.sqlite');

@@ -6,6 +6,7 @@ import { scheduleRetention } from '../../app/retention.js';
 import { scheduleMailDelivery } from '../../app/notify.js';
 import { scheduleRequestUpkeep } from '../../app/requests.js';
 import { scheduleCaseReminders } from '../../app/case-reminders.js';
+import { scheduleManualStepUpkeep } from '../../app/manual-steps.js';
 import { scheduleObligationCheck } from '../../app/obligation-check.js';
 import { createMailer } from '../../sources/mailer.js';
 import { categoriesFromEnv } from '../../api/routes/squid-ingest.js';
@@ -84,6 +85,7 @@ export function registerServe(program: Command): void {
       const stopRequests = scheduleRequestUpkeep(store, mail, owner, (message) => console.log(message));
       const stopReminders = scheduleCaseReminders(store, mail, owner, (message) => console.log(message));
       const stopObligations = scheduleObligationCheck(store, mail, owner, (message) => console.log(message));
+      const stopManualSteps = scheduleManualStepUpkeep(store, mail, owner, (message) => console.log(message));
       if (!mailer) console.log('mail: STEWARD_SMTP_URL is not set; notifications stay in the app');
       let receiver: SquidTcpReceiver | undefined;
       let closing = false;
@@ -95,6 +97,7 @@ export function registerServe(program: Command): void {
         stopRequests();
         stopReminders();
         stopObligations();
+        stopManualSteps();
         mailer?.close();
         // The receiver first: it commits what Squid has sent before the database closes.
         if (receiver) {

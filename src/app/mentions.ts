@@ -29,6 +29,7 @@ export interface MentionActor {
 
 /** Imports the text of a feed or CSV; `source` names where it came from (an address or a file name). */
 export async function importMentions(store: Store, libraryId: string, who: MentionActor, text: string, source: string, now = new Date()): Promise<MentionImportSummary> {
+  if (!(await store.db.selectFrom('libraries').select('id').where('id', '=', libraryId).executeTakeFirst())) throw notFound(`library "${libraryId}"`);
   const format = looksLikeFeed(text) ? 'feed' : 'csv';
   const parsed = format === 'feed' ? parseMentionFeed(text) : parseMentionsCsv(text);
   const at = nowIso(now);

@@ -64,7 +64,7 @@ export function parseMentionFeed(xml: string): MentionParse {
   const seen = new Set<string>();
   feed.items.forEach((item, i) => {
     const position = i + 1;
-    const fail = (field: string, message: string) => errors.push({ line: position, field: `item ${position}.${field}`, location: `item ${position}`, message });
+    const fail = (field: string, message: string) => errors.push({ line: position, field: `item ${position}.${field}`, location: `item ${position}, ${field}`, message });
     const link = item.url?.trim() ?? '';
     const guid = clip(item.id, 1000);
     const title = clip(item.title, 500) ?? clip(plain(item.description), 200);

@@ -52,7 +52,7 @@ export function registerImports(program: Command): void {
       const text = /^https?:\/\//i.test(source) ? await fetchFeedText(source) : await readFile(source, 'utf8');
       const summary = await withStore((store) => importMentions(store, opts.library, { label: 'cli', userId: null }, text, source));
       console.log(`${source}: ${summary.format}, ${summary.read} read, ${summary.added} new, ${summary.duplicates} already imported, ${summary.errors.length} problem(s)`);
-      for (const e of summary.errors) console.error(`  ${source}:${e.location ?? e.line ?? '?'}${e.field ? ` ${e.field}` : ''}: ${e.message}`);
+      for (const e of summary.errors) console.error(`  ${source}: ${e.location ?? e.field ?? '?'}: ${e.message}`);
       process.exitCode = summary.errors.length > 0 ? EXIT.problems : EXIT.ok;
     });
 }

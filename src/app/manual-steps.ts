@@ -44,6 +44,9 @@ export interface SubjectStatus {
 export interface ManualStep {
   key: string;
   documentKey: string;
+  /** The clause's row in the current version, for links to the clause page. */
+  versionId: string;
+  clauseId: string;
   clauseRef: string;
   clauseTitle: string;
   stepNo: number;
@@ -62,6 +65,8 @@ export interface ManualStep {
 
 interface StepDefinition {
   documentKey: string;
+  versionId: string;
+  clauseId: string;
   clauseRef: string;
   clauseTitle: string;
   stepNo: number;
@@ -72,7 +77,7 @@ async function stepDefinitions(store: Store, libraryId: string): Promise<StepDef
   const out: StepDefinition[] = [];
   for (const doc of await currentClauses(store.db, libraryId)) {
     for (const clause of doc.clauses) {
-      for (const m of manualControlsOf(clause.ref, clause.controls)) out.push({ documentKey: doc.documentKey, clauseRef: clause.ref, clauseTitle: clause.title, stepNo: m.stepNo, control: m.control });
+      for (const m of manualControlsOf(clause.ref, clause.controls)) out.push({ documentKey: doc.documentKey, versionId: doc.versionId, clauseId: clause.id, clauseRef: clause.ref, clauseTitle: clause.title, stepNo: m.stepNo, control: m.control });
     }
   }
   return out;
@@ -139,6 +144,8 @@ export async function manualSteps(store: Store, libraryId: string, actor: Actor,
     const base = {
       key: stepKey(def.clauseRef, def.stepNo),
       documentKey: def.documentKey,
+      versionId: def.versionId,
+      clauseId: def.clauseId,
       clauseRef: def.clauseRef,
       clauseTitle: def.clauseTitle,
       stepNo: def.stepNo,

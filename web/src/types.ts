@@ -281,3 +281,75 @@ export interface RequestDetail {
   approvedBy: Array<{ id: string; name: string }>;
   can: Record<'approve' | 'deny' | 'return' | 'withdraw' | 'resubmit' | 'revoke' | 'acknowledge_revocation', boolean>;
 }
+
+/** A manual step of the current policy (GET …/manual-steps). */
+export interface ManualStepView {
+  key: string;
+  documentKey: string;
+  versionId: string;
+  clauseId: string;
+  clauseRef: string;
+  clauseTitle: string;
+  stepNo: number;
+  roles: string[];
+  note: string | null;
+  every: string | null;
+  recurrence: string | null;
+  each: string | null;
+  state: string;
+  dueOn: string | null;
+  lastDoneOn: string | null;
+  mayRecord: boolean;
+  subjects: Array<{ personId: string; name: string; supervisorId: string | null; since: string; state: string; dueOn: string | null; lastDoneOn: string | null; mayRecord: boolean }> | null;
+}
+
+export interface OverdueStepView {
+  key: string;
+  clauseRef: string;
+  clauseTitle: string;
+  stepNo: number;
+  personId: string | null;
+  person: string | null;
+  dueOn: string | null;
+  lastDoneOn: string | null;
+}
+
+export interface StepRecordView {
+  id: string;
+  clauseRef: string;
+  stepNo: number;
+  subjectPersonId: string | null;
+  subject: string | null;
+  doneOn: string;
+  outcome: string;
+  attachment: { name: string; mediaType: string; size: number; sha256: string } | null;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+/** A public mention of the library (MLS SH 620.4 §3.2). */
+export interface MentionView {
+  id: string;
+  link: string;
+  title: string;
+  summary: string | null;
+  author: string | null;
+  platform: string | null;
+  source: string;
+  published_at: string | null;
+  imported_at: string;
+  state: string;
+  assignee_person_id: string | null;
+  assignee_name: string | null;
+  review_note: string | null;
+  updated_by_label: string;
+}
+
+export interface MentionImportSummary {
+  format: 'feed' | 'csv';
+  source: string;
+  read: number;
+  added: number;
+  duplicates: number;
+  errors: Array<{ line?: number; field?: string; location?: string; message: string }>;
+}

@@ -7,6 +7,7 @@ import { deliverMail, type Mail } from '../../src/app/notify.js';
 import { addDays } from '../../src/engine/obligations.js';
 import { addRecurrence, parseRecurrence } from '../../src/engine/recurrence.js';
 import { createMailer } from '../../src/sources/mailer.js';
+import { seedDemoRecords } from '../../src/demo/seed.js';
 import { DIALECTS } from '../support/databases.js';
 import { createWorld, type World } from '../support/fixtures.js';
 import { makeRepresentative } from '../support/representatives.js';
@@ -77,6 +78,14 @@ for (const { dialect, skip } of DIALECTS) {
       // The supervisor sees their Representative; a colleague outside the chain (IT) sees no row for them.
       assert.equal((await manualSteps(world.store, 'metropolitan', sup, late)).find((s) => s.clauseRef === CHECK_IN)!.subjects!.length, 1);
       assert.equal((await manualSteps(world.store, 'metropolitan', await actorOf('it_admin'), late)).find((s) => s.clauseRef === CHECK_IN)!.subjects!.length, 0);
+    });
+
+    test('the demo records three steps for the library through the real use-case and imports its made-up mentions', async () => {
+      const before = await world.store.db.selectFrom('manual_step_records').select('id').execute();
+      assert.equal(await seedDemoRecords(world.store, world.packs), 3);
+      const rows = await world.store.db.selectFrom('manual_step_records').select(['subject_person_id', 'recorded_by_label']).execute();
+      assert.equal(rows.length, before.length + 3);
+      assert.equal((await world.store.db.selectFrom('mentions').select('id').where('library_id', '=', 'metropolitan').execute()).length, 4);
     });
   });
 }

@@ -1,6 +1,6 @@
 import { can, rolesIn, type Actor, type Relation } from '../domain/authz.js';
 import { forbidden, invalid, notFound, type ErrorDetail } from '../domain/errors.js';
-import { describeRecurrence, manualControlsOf, stepKey, STEP_OVERSEERS, type StepState, type StepSubjectRegister } from '../domain/manual-steps.js';
+import { describeRecurrence, manualControlsOf, stepKey, STEP_OVERSEERS, type ManualStep, type OverdueStep, type StepState, type StepSubjectRegister, type SubjectStatus } from '../domain/manual-steps.js';
 import type { Control } from '../domain/pack.js';
 import type { Role } from '../domain/roles.js';
 import { DEFAULT_REMIND_DAYS_BEFORE } from '../domain/training.js';
@@ -31,47 +31,7 @@ import { checkedFile, storeFile, type UploadedFile } from './stored-files.js';
 /** Roles that see every record, including those about a named person. */
 const SEE_ALL: readonly Role[] = ['director', 'hr', 'auditor', 'consortium_admin'];
 
-export interface SubjectStatus {
-  personId: string;
-  name: string;
-  supervisorId: string | null;
-  since: string;
-  state: StepState;
-  dueOn: string | null;
-  lastDoneOn: string | null;
-}
-
-export interface ManualStep {
-  key: string;
-  documentKey: string;
-  /** The clause's row in the current version, for links to the clause page. */
-  versionId: string;
-  clauseId: string;
-  clauseRef: string;
-  clauseTitle: string;
-  stepNo: number;
-  roles: Role[];
-  note: string | null;
-  every: string | null;
-  recurrence: string | null;
-  each: StepSubjectRegister | null;
-  /** For a step done for the library; for one done for each person, the worst of their states. */
-  state: StepState;
-  dueOn: string | null;
-  lastDoneOn: string | null;
-  /** For a step done for each person on a register: those the viewer may see. */
-  subjects: SubjectStatus[] | null;
-}
-
-interface StepDefinition {
-  documentKey: string;
-  versionId: string;
-  clauseId: string;
-  clauseRef: string;
-  clauseTitle: string;
-  stepNo: number;
-  control: Control;
-}
+type StepDefinition = Pick<ManualStep, 'documentKey' | 'versionId' | 'clauseId' | 'clauseRef' | 'clauseTitle' | 'stepNo'> & { control: Control };
 
 async function stepDefinitions(store: Store, libraryId: string): Promise<StepDefinition[]> {
   const out: StepDefinition[] = [];
@@ -172,20 +132,6 @@ export async function manualSteps(store: Store, libraryId: string, actor: Actor,
     steps.push({ ...base, state: worst?.state ?? 'done', dueOn: subjects.map((s) => s.dueOn).filter((d): d is string => d !== null).sort()[0] ?? null, lastDoneOn: subjects.map((s) => s.lastDoneOn).filter((d): d is string => d !== null).sort().at(-1) ?? null, subjects });
   }
   return steps;
-}
-
-export interface OverdueStep {
-  key: string;
-  clauseRef: string;
-  clauseTitle: string;
-  stepNo: number;
-  note: string | null;
-  recurrence: string | null;
-  personId: string | null;
-  person: string | null;
-  supervisorId: string | null;
-  dueOn: string | null;
-  lastDoneOn: string | null;
 }
 
 /** The library's overdue steps, one row per person for a step done for each: the view of who is overdue. */

@@ -1,6 +1,6 @@
 import type { ErrorDetail } from '../domain/errors.js';
 import { invalid, notFound } from '../domain/errors.js';
-import { MENTION_STATES, type MentionState } from '../domain/manual-steps.js';
+import { MENTION_STATES, type MentionImportSummary, type MentionState } from '../domain/manual-steps.js';
 import { looksLikeFeed, parseMentionFeed, parseMentionsCsv } from '../engine/mentions.js';
 import { appendAudit } from '../store/audit-log.js';
 import type { Store } from '../store/db.js';
@@ -12,15 +12,6 @@ import { getMention, insertMention, updateMention } from '../store/manual-steps.
  * (by guid, else link), then reviewed — new, reviewed, needs reply, replied, dismissed — with an
  * assignee. A bad item or line is reported by number and never stops the import.
  */
-
-export interface MentionImportSummary {
-  format: 'feed' | 'csv';
-  source: string;
-  read: number;
-  added: number;
-  duplicates: number;
-  errors: ErrorDetail[];
-}
 
 export interface MentionActor {
   userId: string | null;

@@ -1,4 +1,5 @@
 import type { Control } from './pack.js';
+import type { ErrorDetail } from './errors.js';
 import type { Role } from './roles.js';
 
 /**
@@ -55,6 +56,53 @@ export function describeRecurrence(r: Recurrence): string {
   return `every ${parts.join(' ')}`;
 }
 
+/** Where one person stands on a step done for each person on a register. */
+export interface SubjectStatus {
+  personId: string;
+  name: string;
+  supervisorId: string | null;
+  since: string;
+  state: StepState;
+  dueOn: string | null;
+  lastDoneOn: string | null;
+}
+
+export interface ManualStep {
+  key: string;
+  documentKey: string;
+  /** The clause's row in the current version, for links to the clause page. */
+  versionId: string;
+  clauseId: string;
+  clauseRef: string;
+  clauseTitle: string;
+  stepNo: number;
+  roles: Role[];
+  note: string | null;
+  every: string | null;
+  recurrence: string | null;
+  each: StepSubjectRegister | null;
+  /** For a step done for the library; for one done for each person, the worst of their states. */
+  state: StepState;
+  dueOn: string | null;
+  lastDoneOn: string | null;
+  /** For a step done for each person on a register: those the viewer may see. */
+  subjects: SubjectStatus[] | null;
+}
+
+export interface OverdueStep {
+  key: string;
+  clauseRef: string;
+  clauseTitle: string;
+  stepNo: number;
+  note: string | null;
+  recurrence: string | null;
+  personId: string | null;
+  person: string | null;
+  supervisorId: string | null;
+  dueOn: string | null;
+  lastDoneOn: string | null;
+}
+
 // --- public mentions of the library (MLS SH 620.4 §3.2) ----------------------------------------------
 
 export const MENTION_STATES = ['new', 'reviewed', 'needs_reply', 'replied', 'dismissed'] as const;
@@ -67,3 +115,13 @@ export const MENTION_STATE_LABELS: Record<MentionState, string> = {
   replied: 'Replied',
   dismissed: 'Dismissed',
 };
+
+/** What an import of mentions did: items or lines read, new, already there, and each problem by number. */
+export interface MentionImportSummary {
+  format: 'feed' | 'csv';
+  source: string;
+  read: number;
+  added: number;
+  duplicates: number;
+  errors: ErrorDetail[];
+}

@@ -1,3 +1,4 @@
+import type { ManualStep, SubjectStatus } from '../../src/domain/manual-steps.js';
 import type { ClauseKind, ControlStatus, ControlType } from '../../src/domain/controls.js';
 import type { Role } from '../../src/domain/roles.js';
 
@@ -282,37 +283,9 @@ export interface RequestDetail {
   can: Record<'approve' | 'deny' | 'return' | 'withdraw' | 'resubmit' | 'revoke' | 'acknowledge_revocation', boolean>;
 }
 
-/** A manual step of the current policy (GET …/manual-steps). */
-export interface ManualStepView {
-  key: string;
-  documentKey: string;
-  versionId: string;
-  clauseId: string;
-  clauseRef: string;
-  clauseTitle: string;
-  stepNo: number;
-  roles: string[];
-  note: string | null;
-  every: string | null;
-  recurrence: string | null;
-  each: string | null;
-  state: string;
-  dueOn: string | null;
-  lastDoneOn: string | null;
-  mayRecord: boolean;
-  subjects: Array<{ personId: string; name: string; supervisorId: string | null; since: string; state: string; dueOn: string | null; lastDoneOn: string | null; mayRecord: boolean }> | null;
-}
-
-export interface OverdueStepView {
-  key: string;
-  clauseRef: string;
-  clauseTitle: string;
-  stepNo: number;
-  personId: string | null;
-  person: string | null;
-  dueOn: string | null;
-  lastDoneOn: string | null;
-}
+/** A manual step of the current policy as GET …/manual-steps answers: with whether the caller may record it. */
+export type ManualStepView = Omit<ManualStep, 'subjects'> & { mayRecord: boolean; subjects: Array<SubjectStatus & { mayRecord: boolean }> | null };
+export type { OverdueStep as OverdueStepView, MentionImportSummary } from '../../src/domain/manual-steps.js';
 
 export interface StepRecordView {
   id: string;
@@ -343,13 +316,4 @@ export interface MentionView {
   assignee_name: string | null;
   review_note: string | null;
   updated_by_label: string;
-}
-
-export interface MentionImportSummary {
-  format: 'feed' | 'csv';
-  source: string;
-  read: number;
-  added: number;
-  duplicates: number;
-  errors: Array<{ line?: number; field?: string; location?: string; message: string }>;
 }

@@ -2,7 +2,8 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { FastifyRequest } from 'fastify';
 import { can, type Actor } from '../../domain/authz.js';
 import { localDate } from '../../domain/local-time.js';
-import { manualStepAttachment, manualStepHistory, manualSteps, overdueOf, recordManualStep, type ManualStep } from '../../app/manual-steps.js';
+import { manualStepAttachment, manualStepHistory, manualSteps, overdueOf, recordManualStep } from '../../app/manual-steps.js';
+import type { ManualStep } from '../../domain/manual-steps.js';
 import { appendAudit } from '../../store/audit-log.js';
 import { relationTo } from '../../store/directory.js';
 import { authorize } from '../auth.js';

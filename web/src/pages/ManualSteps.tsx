@@ -4,11 +4,11 @@ import { api, ApiError } from '../api.js';
 import { Empty, ErrorAlert, Loading } from '../components/Feedback.js';
 import { Field } from '../components/Field.js';
 import { PageHeader } from '../components/PageHeader.js';
-import { Pagination } from '../components/Pagination.js';
+import { CardPager, SearchFilters } from '../components/Pagination.js';
 import { StatusPill } from '../components/StatusPill.js';
 import { fileToBase64, formatDate, formatDateTime } from '../format.js';
-import { useDocumentTitle, useFetch, useSearchQuery } from '../hooks.js';
-import { href, paths, setQuery } from '../router.js';
+import { useAction, useDocumentTitle, useFetch, useSearchQuery } from '../hooks.js';
+import { href, paths } from '../router.js';
 import { useSession } from '../session.js';
 import type { ManualStepView, OverdueStepView, Page, StepRecordView } from '../types.js';
 
@@ -32,22 +32,15 @@ function RecordStepForm({ libraryId, today, recording, onDone, onCancel }: { lib
   const [doneOn, setDoneOn] = useState(today);
   const [outcome, setOutcome] = useState('');
   const [file, setFile] = useState<File | null>(null);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const fieldError = (name: string) => (error instanceof ApiError ? error.fieldMessage(name) : undefined);
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    void run(async () => {
       const attachment = file ? { fileName: file.name, mediaType: file.type || 'application/octet-stream', contentBase64: await fileToBase64(file) } : null;
       await api.post(`/api/libraries/${encodeURIComponent(libraryId)}/manual-steps/records`, { clauseRef: step.clauseRef, stepNo: step.stepNo, subjectPersonId: subject?.personId ?? null, doneOn, outcome, attachment });
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section className="card" aria-labelledby="record-step-heading">
@@ -56,7 +49,7 @@ function RecordStepForm({ libraryId, today, recording, onDone, onCancel }: { lib
         {subject ? ` with ${subject.name}` : ''}
       </h2>
       <p className="muted">{step.note ?? step.clauseTitle}</p>
-      <form onSubmit={(e) => void submit(e)}>
+      <form onSubmit={submit}>
         <div className="form-row">
           <Field id="step-done-on" label="Done on" error={fieldError('doneOn')}>
             <input id="step-done-on" type="date" value={doneOn} max={today} onChange={(e) => setDoneOn(e.target.value)} required />
@@ -96,12 +89,7 @@ export function ManualStepHistory({ libraryId, clauseRef, tick = 0 }: { libraryI
           Download CSV
         </a>
       </div>
-      <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <div className="field field--grow">
-          <label htmlFor="step-history-search">Search notes, clauses, people</label>
-          <input id="step-history-search" type="search" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />
-        </div>
-      </form>
+      <SearchFilters id="step-history-search" label="Search notes, clauses, people" text={text} setText={setText} />
       {page.error ? <ErrorAlert error={page.error} /> : null}
       {!page.data && page.loading ? <Loading /> : null}
       {page.data &&
@@ -151,11 +139,7 @@ export function ManualStepHistory({ libraryId, clauseRef, tick = 0 }: { libraryI
             </table>
           </div>
         ))}
-      {page.data && page.data.total > 0 && (
-        <div className="card__pager">
-          <Pagination offset={offset} limit={PAGE_SIZE} total={page.data.total} onChange={(next) => setQuery({ offset: next || undefined })} noun="records" />
-        </div>
-      )}
+      <CardPager offset={offset} limit={PAGE_SIZE} total={page.data?.total} noun="records" />
     </section>
   );
 }

@@ -4,9 +4,9 @@ import { api, ApiError } from '../api.js';
 import { Empty, ErrorAlert, Loading } from '../components/Feedback.js';
 import { Field } from '../components/Field.js';
 import { PageHeader } from '../components/PageHeader.js';
-import { Pagination } from '../components/Pagination.js';
+import { CardPager, SearchFilters } from '../components/Pagination.js';
 import { formatDateTime, plural } from '../format.js';
-import { useDocumentTitle, useFetch, useSearchQuery } from '../hooks.js';
+import { useAction, useDocumentTitle, useFetch, useSearchQuery } from '../hooks.js';
 import { setQuery, useLocation } from '../router.js';
 import { allowed, useSession } from '../session.js';
 import type { MentionImportSummary, MentionView, Page } from '../types.js';
@@ -19,27 +19,20 @@ function ImportForm({ libraryId, onImported }: { libraryId: string; onImported()
   const [url, setUrl] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [summary, setSummary] = useState<MentionImportSummary | null>(null);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
+  const { busy, error, run } = useAction();
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
     setSummary(null);
-    try {
+    void run(async () => {
       const body = file ? { fileName: file.name, text: await file.text() } : { url: url.trim() };
       setSummary(await api.post<MentionImportSummary>(`/api/libraries/${encodeURIComponent(libraryId)}/mentions/import`, body));
       onImported();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section className="card" aria-labelledby="mentions-import-heading">
       <h2 id="mentions-import-heading">Import mentions</h2>
-      <form onSubmit={(e) => void submit(e)}>
+      <form onSubmit={submit}>
         <div className="form-row">
           <Field id="mentions-url" label="Feed address (RSS or Atom)" error={error instanceof ApiError ? error.fieldMessage('url') : undefined} grow>
             <input id="mentions-url" type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…" disabled={file !== null} />
@@ -77,16 +70,12 @@ function ImportForm({ libraryId, onImported }: { libraryId: string; onImported()
 
 function MentionRow({ libraryId, m, canManage, onChanged }: { libraryId: string; m: MentionView; canManage: boolean; onChanged(): void }) {
   const [assigning, setAssigning] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const change = async (body: { state?: MentionState; assigneePersonId?: string | null }) => {
-    setError(undefined);
-    try {
+  const { error, run } = useAction();
+  const change = (body: { state?: MentionState; assigneePersonId?: string | null }) =>
+    run(async () => {
       await api.patch(`/api/libraries/${encodeURIComponent(libraryId)}/mentions/${encodeURIComponent(m.id)}`, body);
       onChanged();
-    } catch (err) {
-      setError(err);
-    }
-  };
+    });
   return (
     <tr data-mention={m.title}>
       <td>
@@ -165,11 +154,7 @@ export function MentionsPage({ libraryId }: { libraryId: string }) {
       </PageHeader>
       {canManage && <ImportForm libraryId={libraryId} onImported={reload} />}
       <section className="card card--flush" aria-label="Mentions" aria-busy={page.loading}>
-        <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-          <div className="field field--grow">
-            <label htmlFor="mentions-search">Search</label>
-            <input id="mentions-search" type="search" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />
-          </div>
+        <SearchFilters id="mentions-search" text={text} setText={setText}>
           <div className="field">
             <label htmlFor="mentions-state">Review state</label>
             <select id="mentions-state" value={state ?? ''} onChange={(e) => setQuery({ state: e.target.value || undefined, offset: undefined })}>
@@ -181,7 +166,7 @@ export function MentionsPage({ libraryId }: { libraryId: string }) {
               ))}
             </select>
           </div>
-        </form>
+        </SearchFilters>
         {page.error ? <ErrorAlert error={page.error} /> : null}
         {!page.data && page.loading ? <Loading /> : null}
         {page.data &&
@@ -207,11 +192,7 @@ export function MentionsPage({ libraryId }: { libraryId: string }) {
               </table>
             </div>
           ))}
-        {page.data && page.data.total > 0 && (
-          <div className="card__pager">
-            <Pagination offset={offset} limit={PAGE_SIZE} total={page.data.total} onChange={(next) => setQuery({ offset: next || undefined })} noun="mentions" />
-          </div>
-        )}
+        <CardPager offset={offset} limit={PAGE_SIZE} total={page.data?.total} noun="mentions" />
       </section>
     </>
   );

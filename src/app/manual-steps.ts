@@ -2,7 +2,7 @@ import { can, rolesIn, type Actor, type Relation } from '../domain/authz.js';
 import { forbidden, invalid, notFound, type ErrorDetail } from '../domain/errors.js';
 import { describeRecurrence, manualControlsOf, stepKey, STEP_OVERSEERS, type ManualStep, type OverdueStep, type StepState, type StepSubjectRegister, type SubjectStatus } from '../domain/manual-steps.js';
 import type { Control } from '../domain/pack.js';
-import type { Role } from '../domain/roles.js';
+import { ROLE_LABELS, type Role } from '../domain/roles.js';
 import { DEFAULT_REMIND_DAYS_BEFORE } from '../domain/training.js';
 import { localDate } from '../domain/local-time.js';
 import { addDays } from '../engine/obligations.js';
@@ -187,8 +187,8 @@ export async function recordManualStep(store: Store, libraryId: string, who: Rec
   if (problems.length > 0) throw invalid('The step cannot be recorded', problems);
   const relation: Relation = subjectId ? await relationTo(store.db, libraryId, who.actor.personId, subjectId) : 'none';
   if (!can(who.actor, 'manual.record', { libraryId, relation, policyRoles: control.roles ?? [] })) {
-    const named = [...new Set([...(control.roles ?? []), ...STEP_OVERSEERS])].join(', ');
-    throw forbidden(`Only ${named} record this step${subjectId && control.roles?.includes('supervisor') ? ' (a supervisor for the people who report to them)' : ''}`);
+    const named = [...new Set([...(control.roles ?? []), ...STEP_OVERSEERS])].map((r) => ROLE_LABELS[r].toLowerCase()).join(', ');
+    throw forbidden(`Only the ${named} record this step${subjectId && control.roles?.includes('supervisor') ? ' (a supervisor for the people who report to them)' : ''}`);
   }
   const id = newId();
   const at = nowIso(now);

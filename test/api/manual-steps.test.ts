@@ -54,7 +54,7 @@ for (const { dialect, skip } of DIALECTS) {
         const refused = await record(as[role]!, body);
         assert.equal(refused.statusCode, 403, `${role}: ${refused.body}`);
       }
-      assert.match((await record(as.staff!, body)).body, /Only supervisor, director, consortium_admin record this step/);
+      assert.match((await record(as.staff!, body)).body, /Only the supervisor, library director, consortium administrator record this step \(a supervisor for the people who report to them\)/);
       const content = Buffer.from('check-in notes, signed');
       const ok = await record(as.supervisor!, { ...body, attachment: { fileName: 'notes.txt', mediaType: 'text/plain', contentBase64: content.toString('base64') } });
       assert.equal(ok.statusCode, 201, ok.body);

@@ -8,7 +8,7 @@ import { appendAudit } from '../../store/audit-log.js';
 import { relationTo } from '../../store/directory.js';
 import { authorize } from '../auth.js';
 import type { ApiContext } from '../context.js';
-import { sendCsv } from '../csv.js';
+import { listWindow, sendCsv } from '../csv.js';
 import { Base64File, Enum, IdParams, LibraryParams, PageQuery } from '../schemas.js';
 
 /**
@@ -77,10 +77,8 @@ export const manualStepRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => 
   }, async (request, reply) => {
     const { libraryId } = request.params;
     const actor = authorize(request, 'manual.view', libraryId);
-    const { clauseRef, stepNo, search, format } = request.query;
-    const csv = format === 'csv';
-    const limit = csv ? 100_000 : request.query.limit;
-    const offset = csv ? 0 : request.query.offset;
+    const { clauseRef, stepNo, search } = request.query;
+    const { csv, limit, offset } = listWindow(request.query);
     const page = await manualStepHistory(store, libraryId, who(actor), { limit, offset, ...(clauseRef !== undefined ? { clauseRef } : {}), ...(stepNo !== undefined ? { stepNo } : {}), ...(search ? { search } : {}) });
     const items = page.items.map((r) => ({ id: r.id, clauseRef: r.clause_ref, stepNo: Number(r.step_no), subjectPersonId: r.subject_person_id, subject: r.subject_name, doneOn: r.done_on, outcome: r.outcome, attachment: r.attachment_sha256 ? { name: r.attachment_name, mediaType: r.attachment_type, size: Number(r.attachment_size), sha256: r.attachment_sha256 } : null, recordedBy: r.recorded_by_label, recordedAt: r.recorded_at }));
     if (!csv) return { items, total: page.total, limit, offset };

@@ -7,7 +7,7 @@ import { appendAudit } from '../../store/audit-log.js';
 import { listMentions } from '../../store/manual-steps.js';
 import { authorize } from '../auth.js';
 import type { ApiContext } from '../context.js';
-import { sendCsv } from '../csv.js';
+import { listWindow, sendCsv } from '../csv.js';
 import { Enum, IdParams, LibraryParams, Nullable, PageQuery } from '../schemas.js';
 
 /** Public mentions of the library (MLS SH 620.4 §3.2): import from a feed or CSV, list, review. */
@@ -20,9 +20,7 @@ export const mentionRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asy
     const { libraryId } = request.params;
     const actor = authorize(request, 'mentions.view', libraryId);
     const { search, state, assigneePersonId, format } = request.query;
-    const csv = format === 'csv';
-    const limit = csv ? 100_000 : request.query.limit;
-    const offset = csv ? 0 : request.query.offset;
+    const { csv, limit, offset } = listWindow(request.query);
     const page = await listMentions(store.db, { libraryId, limit, offset, ...(search ? { search } : {}), ...(state ? { states: state } : {}), ...(assigneePersonId ? { assigneeId: assigneePersonId } : {}) });
     await appendAudit(store.db, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.username, action: 'mentions.view', targetType: 'mentions', targetId: 'list', detail: { format: format ?? 'json', search: search ?? null, state: state ?? null } });
     if (!csv) return { ...page, limit, offset };

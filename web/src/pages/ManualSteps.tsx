@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { isRole, ROLE_LABELS } from '../../../src/domain/roles.js';
 import { api, ApiError } from '../api.js';
-import { Empty, ErrorAlert, Loading } from '../components/Feedback.js';
+import { ErrorAlert, FetchedList } from '../components/Feedback.js';
 import { Field } from '../components/Field.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { CardPager, SearchFilters } from '../components/Pagination.js';
@@ -90,55 +90,50 @@ export function ManualStepHistory({ libraryId, clauseRef, tick = 0 }: { libraryI
         </a>
       </div>
       <SearchFilters id="step-history-search" label="Search notes, clauses, people" text={text} setText={setText} />
-      {page.error ? <ErrorAlert error={page.error} /> : null}
-      {!page.data && page.loading ? <Loading /> : null}
-      {page.data &&
-        (page.data.items.length === 0 ? (
-          <Empty title="Nothing recorded yet" />
-        ) : (
-          <div className="table-wrap">
-            <table className="table table--dense" aria-label="Recorded manual steps">
-              <thead>
-                <tr>
-                  <th scope="col">Done on</th>
-                  {!clauseRef && <th scope="col">Clause</th>}
-                  <th scope="col">With</th>
-                  <th scope="col">Outcome</th>
-                  <th scope="col">Attachment</th>
-                  <th scope="col">Recorded by</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.data.items.map((r) => (
-                  <tr key={r.id}>
-                    <td className="nowrap">{formatDate(r.doneOn)}</td>
-                    {!clauseRef && (
-                      <td>
-                        <code>{r.clauseRef}</code>
-                        {r.stepNo > 1 ? <span className="cell-note">step {r.stepNo}</span> : null}
-                      </td>
+      <FetchedList fetched={page} empty="Nothing recorded yet">
+        {(items) => (
+          <table className="table table--dense" aria-label="Recorded manual steps">
+            <thead>
+              <tr>
+                <th scope="col">Done on</th>
+                {!clauseRef && <th scope="col">Clause</th>}
+                <th scope="col">With</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Attachment</th>
+                <th scope="col">Recorded by</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((r) => (
+                <tr key={r.id}>
+                  <td className="nowrap">{formatDate(r.doneOn)}</td>
+                  {!clauseRef && (
+                    <td>
+                      <code>{r.clauseRef}</code>
+                      {r.stepNo > 1 ? <span className="cell-note">step {r.stepNo}</span> : null}
+                    </td>
+                  )}
+                  <td>{r.subject ?? <span className="muted">—</span>}</td>
+                  <td className="prewrap">{r.outcome}</td>
+                  <td>
+                    {r.attachment ? (
+                      <a href={`${base}/${encodeURIComponent(r.id)}/attachment`} download title={`SHA-256 ${r.attachment.sha256}`}>
+                        {r.attachment.name}
+                      </a>
+                    ) : (
+                      <span className="muted">—</span>
                     )}
-                    <td>{r.subject ?? <span className="muted">—</span>}</td>
-                    <td className="prewrap">{r.outcome}</td>
-                    <td>
-                      {r.attachment ? (
-                        <a href={`${base}/${encodeURIComponent(r.id)}/attachment`} download title={`SHA-256 ${r.attachment.sha256}`}>
-                          {r.attachment.name}
-                        </a>
-                      ) : (
-                        <span className="muted">—</span>
-                      )}
-                    </td>
-                    <td>
-                      {r.recordedBy}
-                      <span className="cell-note">{formatDateTime(r.recordedAt)}</span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ))}
+                  </td>
+                  <td>
+                    {r.recordedBy}
+                    <span className="cell-note">{formatDateTime(r.recordedAt)}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </FetchedList>
       <CardPager offset={offset} limit={PAGE_SIZE} total={page.data?.total} noun="records" />
     </section>
   );
@@ -189,115 +184,106 @@ export function ManualStepsPage({ libraryId }: { libraryId: string }) {
             Download CSV
           </a>
         </div>
-        {overdue.error ? <ErrorAlert error={overdue.error} /> : null}
-        {overdue.data &&
-          (overdue.data.items.length === 0 ? (
-            <Empty title="Nothing is overdue" />
-          ) : (
-            <div className="table-wrap">
-              <table className="table table--dense" aria-label="Overdue steps">
-                <thead>
-                  <tr>
-                    <th scope="col">Clause</th>
-                    <th scope="col">With</th>
-                    <th scope="col">Last done</th>
-                    <th scope="col">Was due</th>
+        <FetchedList fetched={overdue} empty="Nothing is overdue">
+          {(items) => (
+            <table className="table table--dense" aria-label="Overdue steps">
+              <thead>
+                <tr>
+                  <th scope="col">Clause</th>
+                  <th scope="col">With</th>
+                  <th scope="col">Last done</th>
+                  <th scope="col">Was due</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((o) => (
+                  <tr key={`${o.key}:${o.personId ?? ''}`}>
+                    <td>
+                      <code>{o.clauseRef}</code>
+                      <span className="cell-note">{o.clauseTitle}</span>
+                    </td>
+                    <td>{o.person ?? <span className="muted">the library</span>}</td>
+                    <td>{o.lastDoneOn ? formatDate(o.lastDoneOn) : <span className="muted">never</span>}</td>
+                    <td>{o.dueOn ? formatDate(o.dueOn) : <span className="muted">now</span>}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {overdue.data.items.map((o) => (
-                    <tr key={`${o.key}:${o.personId ?? ''}`}>
-                      <td>
-                        <code>{o.clauseRef}</code>
-                        <span className="cell-note">{o.clauseTitle}</span>
-                      </td>
-                      <td>{o.person ?? <span className="muted">the library</span>}</td>
-                      <td>{o.lastDoneOn ? formatDate(o.lastDoneOn) : <span className="muted">never</span>}</td>
-                      <td>{o.dueOn ? formatDate(o.dueOn) : <span className="muted">now</span>}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ))}
+                ))}
+              </tbody>
+            </table>
+          )}
+        </FetchedList>
       </section>
       <section className="card card--flush" aria-labelledby="steps-heading" aria-busy={steps.loading}>
         <div className="card__head">
           <h2 id="steps-heading">Steps by clause</h2>
         </div>
-        {steps.error ? <ErrorAlert error={steps.error} /> : null}
-        {!steps.data && steps.loading ? <Loading /> : null}
-        {steps.data &&
-          (steps.data.items.length === 0 ? (
-            <Empty title="This library's policy has no manual steps" />
-          ) : (
-            <div className="table-wrap">
-              <table className="table table--dense" aria-label="Manual steps">
-                <thead>
-                  <tr>
-                    <th scope="col">Clause</th>
-                    <th scope="col">Done by</th>
-                    <th scope="col">How often</th>
-                    <th scope="col">Last done</th>
-                    <th scope="col">Next due</th>
-                    <th scope="col">State</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {steps.data.items.map((s) => (
-                    <tr key={s.key} data-step={s.key}>
-                      <td>
-                        <a href={href(paths.clause(libraryId, s.versionId, s.clauseId))}>
-                          <code>{s.clauseRef}</code>
-                        </a>
-                        <span className="cell-note">{s.note ?? s.clauseTitle}</span>
+        <FetchedList fetched={steps} empty="This library's policy has no manual steps">
+          {(items) => (
+            <table className="table table--dense" aria-label="Manual steps">
+              <thead>
+                <tr>
+                  <th scope="col">Clause</th>
+                  <th scope="col">Done by</th>
+                  <th scope="col">How often</th>
+                  <th scope="col">Last done</th>
+                  <th scope="col">Next due</th>
+                  <th scope="col">State</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((s) => (
+                  <tr key={s.key} data-step={s.key}>
+                    <td>
+                      <a href={href(paths.clause(libraryId, s.versionId, s.clauseId))}>
+                        <code>{s.clauseRef}</code>
+                      </a>
+                      <span className="cell-note">{s.note ?? s.clauseTitle}</span>
+                    </td>
+                    <td>{s.roles.length > 0 ? s.roles.map(roleLabel).join(', ') : <span className="muted">—</span>}</td>
+                    <td>{s.recurrence ?? <span className="muted">once</span>}</td>
+                    {s.subjects ? (
+                      <td colSpan={4}>
+                        {s.subjects.length === 0 ? (
+                          <span className="muted">Nobody on the {s.each} register that you may see.</span>
+                        ) : (
+                          <ul className="plain-list">
+                            {s.subjects.map((p) => (
+                              <li key={p.personId} data-subject={p.name}>
+                                <strong>{p.name}</strong> <StepState state={p.state} /> <span className="muted">last {p.lastDoneOn ? formatDate(p.lastDoneOn) : 'never'}, due {p.dueOn ? formatDate(p.dueOn) : 'now'}</span>{' '}
+                                {p.mayRecord && (
+                                  <button type="button" className="button button--small button--secondary" onClick={() => record(s, { personId: p.personId, name: p.name })}>
+                                    Record check-in
+                                  </button>
+                                )}
+                              </li>
+                            ))}
+                          </ul>
+                        )}
                       </td>
-                      <td>{s.roles.length > 0 ? s.roles.map(roleLabel).join(', ') : <span className="muted">—</span>}</td>
-                      <td>{s.recurrence ?? <span className="muted">once</span>}</td>
-                      {s.subjects ? (
-                        <td colSpan={4}>
-                          {s.subjects.length === 0 ? (
-                            <span className="muted">Nobody on the {s.each} register that you may see.</span>
-                          ) : (
-                            <ul className="plain-list">
-                              {s.subjects.map((p) => (
-                                <li key={p.personId} data-subject={p.name}>
-                                  <strong>{p.name}</strong> <StepState state={p.state} /> <span className="muted">last {p.lastDoneOn ? formatDate(p.lastDoneOn) : 'never'}, due {p.dueOn ? formatDate(p.dueOn) : 'now'}</span>{' '}
-                                  {p.mayRecord && (
-                                    <button type="button" className="button button--small button--secondary" onClick={() => record(s, { personId: p.personId, name: p.name })}>
-                                      Record check-in
-                                    </button>
-                                  )}
-                                </li>
-                              ))}
-                            </ul>
+                    ) : (
+                      <>
+                        <td>{s.lastDoneOn ? formatDate(s.lastDoneOn) : <span className="muted">never</span>}</td>
+                        <td>{s.dueOn ? formatDate(s.dueOn) : <span className="muted">{s.every ? 'now' : '—'}</span>}</td>
+                        <td>
+                          <StepState state={s.state} />
+                        </td>
+                        <td>
+                          {s.mayRecord && (
+                            <button type="button" className="button button--small button--secondary" onClick={() => record(s, null)}>
+                              Record
+                            </button>
                           )}
                         </td>
-                      ) : (
-                        <>
-                          <td>{s.lastDoneOn ? formatDate(s.lastDoneOn) : <span className="muted">never</span>}</td>
-                          <td>{s.dueOn ? formatDate(s.dueOn) : <span className="muted">{s.every ? 'now' : '—'}</span>}</td>
-                          <td>
-                            <StepState state={s.state} />
-                          </td>
-                          <td>
-                            {s.mayRecord && (
-                              <button type="button" className="button button--small button--secondary" onClick={() => record(s, null)}>
-                                Record
-                              </button>
-                            )}
-                          </td>
-                        </>
-                      )}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ))}
+                      </>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </FetchedList>
       </section>
       <ManualStepHistory libraryId={libraryId} tick={tick} />
     </>

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { MENTION_STATE_LABELS, MENTION_STATES, type MentionState } from '../../../src/domain/manual-steps.js';
 import { api, ApiError } from '../api.js';
-import { Empty, ErrorAlert, Loading } from '../components/Feedback.js';
+import { ErrorAlert, FetchedList } from '../components/Feedback.js';
 import { Field } from '../components/Field.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { CardPager, SearchFilters } from '../components/Pagination.js';
@@ -167,31 +167,26 @@ export function MentionsPage({ libraryId }: { libraryId: string }) {
             </select>
           </div>
         </SearchFilters>
-        {page.error ? <ErrorAlert error={page.error} /> : null}
-        {!page.data && page.loading ? <Loading /> : null}
-        {page.data &&
-          (page.data.items.length === 0 ? (
-            <Empty title="No mentions" />
-          ) : (
-            <div className="table-wrap">
-              <table className="table table--dense">
-                <thead>
-                  <tr>
-                    <th scope="col">Mention</th>
-                    <th scope="col">Where</th>
-                    <th scope="col">Published</th>
-                    <th scope="col">Review</th>
-                    <th scope="col">Assignee</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.data.items.map((m) => (
-                    <MentionRow key={m.id} libraryId={libraryId} m={m} canManage={canManage} onChanged={reload} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ))}
+        <FetchedList fetched={page} empty="No mentions">
+          {(items) => (
+            <table className="table table--dense">
+              <thead>
+                <tr>
+                  <th scope="col">Mention</th>
+                  <th scope="col">Where</th>
+                  <th scope="col">Published</th>
+                  <th scope="col">Review</th>
+                  <th scope="col">Assignee</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((m) => (
+                  <MentionRow key={m.id} libraryId={libraryId} m={m} canManage={canManage} onChanged={reload} />
+                ))}
+              </tbody>
+            </table>
+          )}
+        </FetchedList>
         <CardPager offset={offset} limit={PAGE_SIZE} total={page.data?.total} noun="mentions" />
       </section>
     </>

@@ -66,14 +66,15 @@ async function registerPeople(store: Store, libraryId: string, register: StepSub
  * Whose records about a named person the viewer may read: null for all (director, HR, auditor), else
  * themselves, the people down their reporting chain and, for an associate director, their workgroups.
  */
-export function visibleSubjects(actor: Actor, libraryId: string, roster: readonly RosterPerson[]): Set<string> | null {
+export async function visibleSubjects(store: Store, actor: Actor, libraryId: string, roster?: readonly RosterPerson[]): Promise<Set<string> | null> {
   const roles = rolesIn(actor, libraryId);
   if (roles.some((r) => SEE_ALL.includes(r))) return null;
   const visible = new Set<string>();
   if (!actor.personId) return visible;
   visible.add(actor.personId);
+  const people = roster ?? (await loadRoster(store.db, libraryId));
   const reports = new Map<string, string[]>();
-  for (const p of roster) if (p.supervisorId) reports.set(p.supervisorId, [...(reports.get(p.supervisorId) ?? []), p.id]);
+  for (const p of people) if (p.supervisorId) reports.set(p.supervisorId, [...(reports.get(p.supervisorId) ?? []), p.id]);
   const queue = [actor.personId];
   while (queue.length > 0) {
     for (const id of reports.get(queue.shift()!) ?? []) {
@@ -82,6 +83,10 @@ export function visibleSubjects(actor: Actor, libraryId: string, roster: readonl
         queue.push(id);
       }
     }
+  }
+  if (roles.includes('associate_director')) {
+    const led = new Set((await store.db.selectFrom('workgroups').select('id').where('library_id', '=', libraryId).where('associate_director_id', '=', actor.personId).execute()).map((w) => w.id));
+    for (const p of people) if (p.workgroupId && led.has(p.workgroupId)) visible.add(p.id);
   }
   return visible;
 }
@@ -94,7 +99,7 @@ export async function manualSteps(store: Store, libraryId: string, actor: Actor,
   const last = await lastDoneOfSteps(store.db, libraryId);
   const roster = await loadRoster(store.db, libraryId);
   const byId = new Map(roster.map((p) => [p.id, p]));
-  const visible = visibleSubjects(actor, libraryId, roster);
+  const visible = await visibleSubjects(store, actor, libraryId, roster);
   const registers = new Map<StepSubjectRegister, Map<string, string>>();
   const steps: ManualStep[] = [];
   for (const def of defs) {
@@ -226,8 +231,7 @@ export interface HistoryQuery {
 
 /** Records of manual steps, newest first; records about a person only where the viewer may see them. The read is audit-logged. */
 export async function manualStepHistory(store: Store, libraryId: string, who: RecordingActor, q: HistoryQuery) {
-  const roster = await loadRoster(store.db, libraryId);
-  const page = await listStepRecords(store.db, { libraryId, ...q, visibleSubjects: visibleSubjects(who.actor, libraryId, roster), viewerPersonId: who.actor.personId });
+  const page = await listStepRecords(store.db, { libraryId, ...q, visibleSubjects: await visibleSubjects(store, who.actor, libraryId), viewerPersonId: who.actor.personId });
   const subjects = [...new Set(page.items.map((r) => r.subject_person_id).filter((id): id is string => id !== null))];
   if (subjects.length > 0) {
     await appendAudit(store.db, store.dialect, { libraryId, actorUserId: who.actor.userId, actorLabel: who.label, action: 'manual.history_view', targetType: 'manual_steps', targetId: q.clauseRef ?? 'all', detail: { search: q.search ?? null, people: subjects } });
@@ -240,7 +244,7 @@ export async function manualStepAttachment(store: Store, libraryId: string, who:
   const row = await getStepRecord(store.db, libraryId, recordId);
   if (!row || !row.attachment_sha256) throw notFound('attachment');
   if (row.subject_person_id && row.recorded_by_person_id !== who.actor.personId) {
-    const visible = visibleSubjects(who.actor, libraryId, await loadRoster(store.db, libraryId));
+    const visible = await visibleSubjects(store, who.actor, libraryId);
     if (visible && !visible.has(row.subject_person_id)) throw notFound('attachment');
   }
   const content = await getBlob(store.db, libraryId, row.attachment_sha256);

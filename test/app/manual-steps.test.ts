@@ -87,5 +87,20 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(rows.length, before.length + 3);
       assert.equal((await world.store.db.selectFrom('mentions').select('id').where('library_id', '=', 'metropolitan').execute()).length, 4);
     });
+
+    test("an associate director sees the check-ins of the workgroups they lead, not only of their reporting chain", async () => {
+      const db = world.store.db;
+      const repId = (await db.selectFrom('requests').select('requester_id').where('library_id', '=', 'metropolitan').where('type_id', '=', 'representative').where('state', '=', 'approved').executeTakeFirstOrThrow()).requester_id;
+      const rep = await db.selectFrom('people').select(['supervisor_id', 'workgroup_id']).where('id', '=', repId).executeTakeFirstOrThrow();
+      const ad = await actorOf('associate_director');
+      const director = await actorOf('director');
+      // Take the associate director out of the Representative's reporting chain: the supervisor now reports to the director.
+      await db.updateTable('people').set({ supervisor_id: director.personId }).where('id', '=', rep.supervisor_id!).execute();
+      const seen = async () => (await manualSteps(world.store, 'metropolitan', ad, '2026-12-01')).find((s) => s.clauseRef === CHECK_IN)!.subjects!.map((p) => p.personId);
+      await db.updateTable('workgroups').set({ associate_director_id: ad.personId }).where('id', '=', rep.workgroup_id!).execute();
+      assert.deepEqual(await seen(), [repId]);
+      await db.updateTable('workgroups').set({ associate_director_id: null }).where('id', '=', rep.workgroup_id!).execute();
+      assert.deepEqual(await seen(), []);
+    });
   });
 }

@@ -27,3 +27,9 @@ export function sendCsv<T>(reply: FastifyReply, filename: string, columns: Reado
   const safe = filename.replace(/[^A-Za-z0-9._-]+/g, '-');
   return reply.header('content-disposition', `attachment; filename="${safe}"`).header('cache-control', 'no-store').type('text/csv; charset=utf-8').send(toCsv(columns, rows));
 }
+
+/** The rows a list answers: its page, or (format=csv) all of them up to `csvLimit`, for a download. */
+export function listWindow(query: { limit: number; offset: number; format?: 'json' | 'csv' | undefined }, csvLimit = 100_000): { csv: boolean; limit: number; offset: number } {
+  const csv = query.format === 'csv';
+  return { csv, limit: csv ? csvLimit : query.limit, offset: csv ? 0 : query.offset };
+}

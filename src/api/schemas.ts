@@ -27,3 +27,9 @@ export const ProblemSchema = Type.Object(
 );
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** A string that is one of the given values. */
+export const Enum = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+
+/** A file sent inside a JSON body, base64-encoded (case evidence, a manual step's attachment). */
+export const Base64File = Type.Object({ fileName: Type.String({ maxLength: 200 }), mediaType: Type.Optional(Type.String({ maxLength: 128 })), label: Type.Optional(Type.String({ maxLength: 300 })), contentBase64: Type.String({ maxLength: 14 * 1024 * 1024 }) }, { additionalProperties: false });

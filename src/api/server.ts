@@ -29,6 +29,8 @@ import { notificationRoutes } from './routes/notifications.js';
 import { requestRoutes } from './routes/requests.js';
 import { caseRoutes } from './routes/cases.js';
 import { obligationRoutes } from './routes/obligations.js';
+import { manualStepRoutes } from './routes/manual-steps.js';
+import { mentionRoutes } from './routes/mentions.js';
 import { createMailer, type Mailer } from '../sources/mailer.js';
 
 export interface ServerOptions {
@@ -108,6 +110,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(requestRoutes(ctx));
   await app.register(caseRoutes(ctx));
   await app.register(obligationRoutes(ctx));
+  await app.register(manualStepRoutes(ctx));
+  await app.register(mentionRoutes(ctx));
 
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   if (existsSync(path.join(webDir, 'index.html'))) {

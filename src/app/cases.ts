@@ -17,6 +17,7 @@ import { canonicalJson, itemContent, loadPacketFinding, sha256 } from './evidenc
 import { endFilterRecord, setSuspension } from './filter-controls.js';
 import { queueNotification, type Mail } from './notify.js';
 import { createHash } from 'node:crypto';
+import { checkedFile, storeFile, type UploadedFile } from './stored-files.js';
 
 /**
  * Cases: opened from a concern, from monitoring findings or directly; worked through the status
@@ -32,7 +33,6 @@ export interface CaseActor {
 }
 
 type Trx = Transaction<Database>;
-const MAX_FILE_BYTES = 10 * 1024 * 1024;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const caseLink = (libraryId: string, caseId: string) => `/#/libraries/${libraryId}/cases/${caseId}`;
@@ -213,28 +213,16 @@ export async function attachFindings(store: Store, libraryId: string, caseId: st
   return ids;
 }
 
-export interface FileEvidence {
-  fileName: string;
-  mediaType?: string;
-  label?: string;
-  content: Buffer;
-}
+export type FileEvidence = UploadedFile;
 
 export async function addFileEvidence(store: Store, libraryId: string, caseId: string, file: FileEvidence, actor: CaseActor, now = new Date()): Promise<{ id: string; sha256: string }> {
   const c = await loadCase(store, libraryId, caseId);
-  const problems: ErrorDetail[] = [];
-  const fileName = file.fileName?.trim().replace(/[\\/]/g, '_') ?? '';
-  if (!fileName || fileName.length > 200) problems.push({ field: 'fileName', message: 'expected a file name of 1 to 200 characters' });
-  if (file.content.length === 0) problems.push({ field: 'contentBase64', message: 'the file is empty' });
-  if (file.content.length > MAX_FILE_BYTES) problems.push({ field: 'contentBase64', message: `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` });
-  const mediaType = file.mediaType?.trim() || 'application/octet-stream';
-  if (!/^[\w.+-]+\/[\w.+-]+$/.test(mediaType)) problems.push({ field: 'mediaType', message: 'expected a media type such as application/pdf' });
-  if (problems.length > 0) throw invalid('The file cannot be added', problems);
-  const hash = createHash('sha256').update(file.content).digest('hex');
+  const checked = checkedFile(file, 'file');
+  const { fileName, mediaType, sha256: hash } = checked;
   const id = newId();
   await store.db.transaction().execute(async (trx) => {
     const at = nowIso(now);
-    await putBlob(trx, libraryId, hash, file.content, at);
+    await storeFile(trx, libraryId, checked, at);
     await insertEvidence(trx, { id, library_id: libraryId, case_id: caseId, kind: 'file', label: file.label?.trim() || fileName, file_name: fileName, media_type: mediaType, sha256: hash, size: file.content.length, finding_id: null, added_by_user_id: actor.userId, added_by_label: actor.label, added_at: at });
     await updateCase(trx, libraryId, caseId, { updated_at: at });
     await event(trx, store, c, 'evidence', `File "${fileName}" added as evidence (SHA-256 ${hash})`, actor, { evidenceId: id, sha256: hash, size: file.content.length }, now);

@@ -14,6 +14,10 @@ import { ingestStream, prepareMonitoring } from '../app/web-ingest.js';
 import { REPO_ROOT } from '../sources/pack-files.js';
 import { generateSyntheticLibrary } from './synthetic-staff.js';
 import { generateDemoWebLog, recentWeekdays } from './synthetic-web-log.js';
+import { manualSteps, recordManualStep } from '../app/manual-steps.js';
+import { importMentions } from '../app/mentions.js';
+import { localDate } from '../domain/local-time.js';
+import { addDays } from '../engine/obligations.js';
 
 /** Made-up category lists for the demo traffic (sites under .example). */
 export const DEMO_CATEGORIES_DIR = path.join(REPO_ROOT, 'demo', 'categories');
@@ -137,4 +141,44 @@ export async function attachDemoPolicyTexts(store: Store, packs: Pack[], dir = p
     }
   }
   return attached;
+}
+
+/** Made-up mentions for the Metropolitan demo (hosts under .example). */
+const DEMO_MENTIONS_CSV = `link,title,summary,author,platform,published,guid
+https://social.example/metro/posts/1001,Storytime at the Belle Isle branch was wonderful,Our kids loved the puppets and the new picture books.,@parent_of_two,Social,{d1},demo-1001
+https://forum.example/okc/t/2210,Is the downtown library open on Sunday?,Looking for weekend hours before I make the trip.,reader_jo,City forum,{d2},demo-2210
+https://news.example/2026/library-makerspace,Library makerspace adds laser cutter,The new equipment is free to use with a library card.,News desk,City News,{d3},demo-news-1
+https://social.example/metro/posts/1007,Long wait at the checkout desk tonight,Only one desk open at 6pm and a long line.,@night_reader,Social,{d3},demo-1007`;
+
+/**
+ * A few recorded manual steps in every demo library (by its director, who may record any) and a
+ * handful of public mentions for Metropolitan (SH 620.4 §3.2), so those pages have something to show.
+ * Recorded through the real use-cases; returns how many steps were recorded.
+ */
+export async function seedDemoRecords(store: Store, packs: Pack[], now = new Date()): Promise<number> {
+  let recorded = 0;
+  for (const pack of packs) {
+    const libraryId = pack.library.id;
+    const director = await store.db
+      .selectFrom('role_grants as g')
+      .innerJoin('users as u', 'u.id', 'g.user_id')
+      .select(['u.id', 'u.username', 'u.person_id'])
+      .where('g.library_id', '=', libraryId)
+      .where('g.role', '=', 'director')
+      .orderBy('u.username')
+      .executeTakeFirst();
+    if (!director) continue;
+    const actor = { userId: director.id, personId: director.person_id, username: director.username, homeLibraryId: libraryId, grants: [{ libraryId, role: 'director' as const }] };
+    const today = localDate(now.getTime(), pack.library.timezone);
+    const steps = (await manualSteps(store, libraryId, actor, today)).filter((s) => !s.each && s.state !== 'done').slice(0, 3);
+    for (const [i, step] of steps.entries()) {
+      await recordManualStep(store, libraryId, { actor, label: director.username }, { clauseRef: step.clauseRef, stepNo: step.stepNo, doneOn: addDays(today, -7 * (i + 1)), outcome: `Done for the demo: ${step.note ?? step.clauseTitle}` }, today, now);
+      recorded += 1;
+    }
+    if (libraryId === 'metropolitan') {
+      const csv = DEMO_MENTIONS_CSV.replace('{d1}', addDays(today, -3)).replace('{d2}', addDays(today, -2)).replaceAll('{d3}', addDays(today, -1));
+      await importMentions(store, libraryId, { userId: null, label: 'demo-seed' }, csv, 'demo-mentions.csv', now);
+    }
+  }
+  return recorded;
 }

@@ -57,7 +57,12 @@ export type Action =
   | 'compliance.view'
   | 'training.complete'
   | 'training.manage'
-  | 'calendar.subscribe';
+  | 'calendar.subscribe'
+  // manual steps and public mentions
+  | 'manual.view'
+  | 'manual.record'
+  | 'mentions.view'
+  | 'mentions.manage';
 
 /** How the actor stands to the person a request is about. */
 export type Relation =
@@ -179,6 +184,22 @@ export const RULES: readonly Rule[] = [
   { roles: ['supervisor', 'associate_director'], actions: ['compliance.view'], when: ['report'] },
   { roles: ['associate_director'], actions: ['compliance.view'], when: ['workgroup'] },
   { roles: MANAGERS, actions: ['compliance.view', 'training.complete', 'training.manage'] },
+  // Manual steps (src/app/manual-steps.ts). Everyone in a library sees which steps its policy asks for
+  // and their history (records about a named person only where they may see that person's record).
+  // A step is recorded by those the pack names on its control (`roles`; the caller passes them as
+  // policyRoles), or by the director. The relation is to the person the step was done for, 'none' for a
+  // step done for the library: a supervisor records for their reports, a staff member for themselves.
+  { roles: 'any', actions: ['manual.view'] },
+  { roles: ['director', 'consortium_admin'], actions: ['manual.record'] },
+  { roles: ['supervisor'], actions: ['manual.record'], when: ['report', 'none'], namedByPolicy: true },
+  { roles: ['associate_director'], actions: ['manual.record'], when: ['report', 'workgroup', 'none'], namedByPolicy: true },
+  { roles: ['staff'], actions: ['manual.record'], when: ['self', 'none'], namedByPolicy: true },
+  { roles: ['hr', 'it_admin', 'social_admin', 'auditor'], actions: ['manual.record'], namedByPolicy: true },
+  // MLS SH 620.4 §3.2: the Library watches what is said publicly about it. The public-communication
+  // administrators run it (import, review, assign, reply); the director too; HR reads, since staff
+  // may be among the authors.
+  { roles: ['social_admin', 'director', 'hr'], actions: ['mentions.view'] },
+  { roles: ['social_admin', 'director'], actions: ['mentions.manage'] },
 ];
 
 export function rolesIn(actor: Actor, libraryId: string): Role[] {

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { CLAUSE_KINDS, CONTROL_TYPES } from './controls.js';
 import { ROLES } from './roles.js';
 import { RequestTypeSchema } from './requests.js';
+import { ISO_DURATION_PATTERN, STEP_SUBJECT_REGISTERS } from './manual-steps.js';
 import { OUTCOMES } from './cases.js';
 import { WebRuleSchema } from './web-rules.js';
 import { TrainingSchema } from './training.js';
@@ -30,6 +31,10 @@ export const ControlSchema = Type.Object(
     /** Who acts, for manual controls and notices. */
     roles: Type.Optional(Type.Array(Lit(ROLES))),
     note: Type.Optional(Type.String()),
+    /** manual: how often the step recurs, as an ISO 8601 duration of days, weeks, months or years (P3M). */
+    every: Type.Optional(Type.String({ pattern: ISO_DURATION_PATTERN, description: 'an ISO 8601 duration of whole days, weeks, months or years, such as P3M or P2W' })),
+    /** manual: the step is done for each person on this register (each Representative), not once for the library. */
+    each: Type.Optional(Lit(STEP_SUBJECT_REGISTERS)),
   },
   { additionalProperties: false },
 );

@@ -55,6 +55,12 @@ export const IMPLEMENTED_CONTROLS: readonly ControlImplementation[] = [
   // a course the pack's training section lacks).
   { type: 'acknowledge', key: '*', implementedBy: 'src/app/policy-publishing.ts' },
   { type: 'train', key: '*', implementedBy: 'src/app/training.ts' },
+  // Manual steps: the people a manual control names record that it was done (who, when, for whom,
+  // outcome, attachment); a recurring step (`every`) falls due, is reminded and shows overdue, also
+  // per person on a register (`each`: MLS SH 620.4 §1.5 check-ins with every Representative).
+  { type: 'manual', key: '*', implementedBy: 'src/app/manual-steps.ts' },
+  // Public mentions of the library (MLS SH 620.4 §3.2), imported from feeds and CSV and reviewed.
+  { type: 'detect', key: 'mentions.*', implementedBy: 'src/app/mentions.ts' },
 ];
 
 /** The key a control is matched on: the rule, target, request or course it names. */

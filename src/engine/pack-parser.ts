@@ -6,6 +6,7 @@ import { FILTER_TARGETS, SOFTWARE_DOWNLOAD_RULE } from '../domain/filter.js';
 import { matchExtensions } from './rules/condition.js';
 import { ruleProblems, usesDuring } from './rules/compile.js';
 import { ROLES, isRole } from '../domain/roles.js';
+import { parseRecurrence } from './recurrence.js';
 
 // verbose: Ajv hands over the failing schema, whose description says in words what was expected.
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
@@ -117,6 +118,7 @@ function semanticProblems(pack: Pack): Problem[] {
           if (needed && !control[needed]) {
             problems.push({ path: `${base}/clauses/${c}/controls/${k}`, message: `expected a "${needed}" for a ${control.type} control` });
           }
+          problems.push(...manualStepProblems(control, `${base}/clauses/${c}/controls/${k}`));
         });
       });
     });
@@ -125,6 +127,23 @@ function semanticProblems(pack: Pack): Problem[] {
   problems.push(...requestProblemsOf(pack));
   problems.push(...caseworkProblemsOf(pack));
   problems.push(...trainingProblemsOf(pack));
+  return problems;
+}
+
+/** A manual step's recurrence and subjects: only on manual controls, a readable duration, roles to do it. */
+function manualStepProblems(control: Control, path: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const field of ['every', 'each'] as const) {
+    if (control[field] !== undefined && control.type !== 'manual') problems.push({ path: `${path}/${field}`, message: `"${field}" only applies to a manual control` });
+  }
+  if (control.type === 'manual' && control.every !== undefined) {
+    try {
+      parseRecurrence(control.every);
+    } catch (error) {
+      problems.push({ path: `${path}/every`, message: (error as Error).message });
+    }
+  }
+  if (control.type === 'manual' && control.each !== undefined && !control.roles?.length) problems.push({ path: `${path}/roles`, message: 'expected the roles that do a step for each person on the register' });
   return problems;
 }
 

@@ -633,6 +633,8 @@ export interface Database {
   training_completions: TrainingCompletionsTable;
   obligation_reminders: ObligationRemindersTable;
   calendar_tokens: CalendarTokensTable;
+  manual_step_records: ManualStepRecordsTable;
+  mentions: MentionsTable;
 }
 
 export type AuditLogInsert = Omit<AuditLogTable, 'seq'> & { seq: number };
@@ -723,4 +725,50 @@ export interface CalendarTokensTable {
   person_id: string;
   created_at: string;
   revoked_at: string | null;
+}
+
+/** One manual step done (src/app/manual-steps.ts); never updated. */
+export interface ManualStepRecordsTable {
+  id: string;
+  library_id: string;
+  clause_ref: string;
+  /** The step's place among its clause's manual controls, 1 for the first. */
+  step_no: number;
+  /** Who the step was done for (the Representative a supervisor checked in with). */
+  subject_person_id: string | null;
+  done_on: string;
+  outcome: string;
+  /** SHA-256 of an attachment held in evidence_blobs. */
+  attachment_sha256: string | null;
+  attachment_name: string | null;
+  attachment_type: string | null;
+  attachment_size: number | null;
+  recorded_by_user_id: string | null;
+  recorded_by_person_id: string | null;
+  recorded_by_label: string;
+  recorded_at: string;
+}
+
+/** A public mention of the library (MLS SH 620.4 §3.2), imported from a feed or CSV. */
+export interface MentionsTable {
+  id: string;
+  library_id: string;
+  /** SHA-256 of the guid, else the link: a mention imported twice is one row. */
+  dedupe_key: string;
+  guid: string | null;
+  link: string;
+  title: string;
+  summary: string | null;
+  author: string | null;
+  platform: string | null;
+  /** The feed's address or title, or the file it came from. */
+  source: string;
+  published_at: string | null;
+  imported_at: string;
+  imported_by_label: string;
+  state: 'new' | 'reviewed' | 'needs_reply' | 'replied' | 'dismissed';
+  assignee_person_id: string | null;
+  review_note: string | null;
+  updated_at: string;
+  updated_by_label: string;
 }

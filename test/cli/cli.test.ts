@@ -64,6 +64,7 @@ describe('steward CLI: usage', { concurrency: true }, () => {
     { args: ['import'], usage: 'steward import [options] [command]', mentions: /^ {2}staff \[options\] <file>[\s\S]*^ {2}workstations \[options\] <file>/m },
     { args: ['import', 'staff'], usage: 'steward import staff [options] <file>', mentions: /employee_id,name,email[\s\S]*-l, --library <id>/ },
     { args: ['import', 'workstations'], usage: 'steward import workstations [options] <file>', mentions: /hostname,ip,mac,location,assigned_employee_id[\s\S]*-l, --library <id>/ },
+    { args: ['import', 'mentions'], usage: 'steward import mentions [options] <source>', mentions: /RSS 2\.0 or\s+Atom[\s\S]*link,title,summary,author,platform,published,guid[\s\S]*-l, --library <id>/ },
     { args: ['policy'], usage: 'steward policy [options] [command]', mentions: /^ {2}validate <file>[\s\S]*^ {2}coverage \[options\]/m },
     { args: ['policy', 'validate'], usage: 'steward policy validate [options] <file>', mentions: /steward-pack\/1/ },
     { args: ['policy', 'coverage'], usage: 'steward policy coverage [options]', mentions: /-l, --library <id>[\s\S]*--clauses[\s\S]*--json/ },

@@ -127,6 +127,10 @@ const EXPECTED: Record<Action, Expect> = {
   },
   'training.manage': everywhere(['director', 'hr']),
   'calendar.subscribe': { self: 'all' },
+  'manual.view': everywhere('all'),
+  'manual.record': everywhere(['director', 'consortium_admin']),
+  'mentions.view': everywhere(['social_admin', 'director', 'hr']),
+  'mentions.manage': everywhere(['social_admin', 'director']),
 };
 
 /**
@@ -138,6 +142,16 @@ const WHEN_NAMED_BY_POLICY: Partial<Record<Action, Expect>> = {
   'filter.suspend': everywhere(['hr']),
   'filter.view': everywhere(['supervisor']),
   'filter.restrict': { report: ['supervisor'] },
+  // Manual steps: whoever the pack names on the manual control; a supervisor for their reports (or a
+  // step done for the library), a staff member for themselves.
+  'manual.record': {
+    self: ['staff', 'hr', 'it_admin', 'social_admin', 'auditor'],
+    report: ['supervisor', 'associate_director', 'hr', 'it_admin', 'social_admin', 'auditor'],
+    workgroup: ['associate_director', 'hr', 'it_admin', 'social_admin', 'auditor'],
+    other: ['hr', 'it_admin', 'social_admin', 'auditor'],
+    none: ['supervisor', 'associate_director', 'staff', 'hr', 'it_admin', 'social_admin', 'auditor'],
+    recipient: ['hr', 'it_admin', 'social_admin', 'auditor'],
+  },
 };
 
 const actorWith = (role: Role): Actor => ({

@@ -314,3 +314,23 @@ describe('training section', () => {
     }
   });
 });
+
+describe('manual steps', () => {
+  const manual = (fields: string) => edit(VALID, '              - type: detect\n                rule: games\n', `              - type: manual\n                roles: [supervisor]\n${fields}`);
+
+  test('a recurrence is an ISO 8601 duration of whole days, weeks, months or years, and only on a manual control', () => {
+    assert.equal(parsePack(manual('                every: P1Y6M\n                each: representatives\n'), FILE).documents[0]!.versions[0]!.clauses[0]!.controls[0]!.every, 'P1Y6M');
+    let text = manual('                every: PT12H\n');
+    assert.match(detailAt(failure(text), '/documents/0/versions/0/clauses/0/controls/0/every').message, /an ISO 8601 duration of whole days, weeks, months or years, such as P3M/);
+    assert.equal(detailAt(failure(text), '/documents/0/versions/0/clauses/0/controls/0/every').line, lineOf(text, 'every: PT12H'));
+    text = manual('                every: P0M\n');
+    assert.match(detailAt(failure(text), '/documents/0/versions/0/clauses/0/controls/0/every').message, /longer than zero/);
+    text = edit(VALID, '                rule: games\n', '                rule: games\n                every: P3M\n');
+    assert.equal(detailAt(failure(text), '/documents/0/versions/0/clauses/0/controls/0/every').message, '"every" only applies to a manual control');
+  });
+
+  test('a step done for each person on a register names who does it', () => {
+    const text = edit(VALID, '              - type: detect\n                rule: games\n', '              - type: manual\n                each: representatives\n');
+    assert.equal(detailAt(failure(text), '/documents/0/versions/0/clauses/0/controls/0/roles').message, 'expected the roles that do a step for each person on the register');
+  });
+});

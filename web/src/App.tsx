@@ -28,6 +28,8 @@ import { DataAccessPage } from './pages/DataAccess.js';
 import { AcknowledgePage, ObligationsPage } from './pages/Obligations.js';
 import { PublishingPage } from './pages/Publishing.js';
 import { TeamPage } from './pages/Team.js';
+import { ManualStepsPage } from './pages/ManualSteps.js';
+import { MentionsPage } from './pages/Mentions.js';
 import { matchRoute, navigate, paths, useLocation, type Route } from './router.js';
 import { allowed, defaultLibrary, SessionContext, type SessionContextValue } from './session.js';
 import type { Me } from './types.js';
@@ -92,6 +94,10 @@ function Page({ route }: { route: Route }) {
       return <TeamPage libraryId={route.libraryId} />;
     case 'publishing':
       return <PublishingPage libraryId={route.libraryId} documentKey={route.documentKey} />;
+    case 'manualSteps':
+      return <ManualStepsPage libraryId={route.libraryId} />;
+    case 'mentions':
+      return <MentionsPage libraryId={route.libraryId} />;
     case 'password':
       return <ChangePasswordPage />;
     case 'home':

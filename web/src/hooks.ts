@@ -68,3 +68,24 @@ export function useSearchQuery(): { q: string; text: string; setText(value: stri
   }, [debounced]);
   return { q, text, setText, offset };
 }
+
+/**
+ * A form's submission: `busy` while `run`'s action is under way, and what it threw kept in `error`
+ * for the form to show (cleared when the next try starts).
+ */
+export function useAction(): { busy: boolean; error: unknown; run(action: () => Promise<void>): Promise<void> } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const run = useCallback(async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await action();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, run };
+}

@@ -39,6 +39,8 @@ export type Route =
   | { name: 'acknowledge'; libraryId: string; documentKey: string }
   | { name: 'team'; libraryId: string }
   | { name: 'publishing'; libraryId: string; documentKey: string }
+  | { name: 'manualSteps'; libraryId: string }
+  | { name: 'mentions'; libraryId: string }
   | { name: 'notFound'; path: string };
 
 export interface HashLocation {
@@ -120,6 +122,8 @@ export function matchRoute(path: string): Route {
     if (section === 'acknowledge' && a && !b) return { name: 'acknowledge', libraryId, documentKey: a };
     if (section === 'team' && !a) return { name: 'team', libraryId };
     if (section === 'publishing' && a && !b) return { name: 'publishing', libraryId, documentKey: a };
+    if (section === 'manual-steps' && !a) return { name: 'manualSteps', libraryId };
+    if (section === 'mentions' && !a) return { name: 'mentions', libraryId };
   }
   return { name: 'notFound', path };
 }
@@ -166,6 +170,8 @@ export const paths = {
   acknowledge: (lib: string, documentKey: string) => `/libraries/${encodeURIComponent(lib)}/acknowledge/${encodeURIComponent(documentKey)}`,
   team: (lib: string) => `/libraries/${encodeURIComponent(lib)}/team`,
   publishing: (lib: string, documentKey: string) => `/libraries/${encodeURIComponent(lib)}/publishing/${encodeURIComponent(documentKey)}`,
+  manualSteps: (lib: string) => `/libraries/${encodeURIComponent(lib)}/manual-steps`,
+  mentions: (lib: string) => `/libraries/${encodeURIComponent(lib)}/mentions`,
 };
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {

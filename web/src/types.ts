@@ -1,3 +1,4 @@
+import type { ManualStep, SubjectStatus } from '../../src/domain/manual-steps.js';
 import type { ClauseKind, ControlStatus, ControlType } from '../../src/domain/controls.js';
 import type { Role } from '../../src/domain/roles.js';
 
@@ -280,4 +281,39 @@ export interface RequestDetail {
   approvers: Array<{ id: string; name: string }>;
   approvedBy: Array<{ id: string; name: string }>;
   can: Record<'approve' | 'deny' | 'return' | 'withdraw' | 'resubmit' | 'revoke' | 'acknowledge_revocation', boolean>;
+}
+
+/** A manual step of the current policy as GET …/manual-steps answers: with whether the caller may record it. */
+export type ManualStepView = Omit<ManualStep, 'subjects'> & { mayRecord: boolean; subjects: Array<SubjectStatus & { mayRecord: boolean }> | null };
+export type { OverdueStep as OverdueStepView, MentionImportSummary } from '../../src/domain/manual-steps.js';
+
+export interface StepRecordView {
+  id: string;
+  clauseRef: string;
+  stepNo: number;
+  subjectPersonId: string | null;
+  subject: string | null;
+  doneOn: string;
+  outcome: string;
+  attachment: { name: string; mediaType: string; size: number; sha256: string } | null;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+/** A public mention of the library (MLS SH 620.4 §3.2). */
+export interface MentionView {
+  id: string;
+  link: string;
+  title: string;
+  summary: string | null;
+  author: string | null;
+  platform: string | null;
+  source: string;
+  published_at: string | null;
+  imported_at: string;
+  state: string;
+  assignee_person_id: string | null;
+  assignee_name: string | null;
+  review_note: string | null;
+  updated_by_label: string;
 }

@@ -19,7 +19,7 @@ import {
 import { authorize } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { sendCsv } from '../csv.js';
-import { IdParams, LibraryParams, PageQuery } from '../schemas.js';
+import { IdParams, LibraryParams, PageQuery, Base64File } from '../schemas.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -366,7 +366,7 @@ export const caseRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async 
 
   app.post('/api/libraries/:libraryId/cases/:id/evidence', {
     bodyLimit: 15 * 1024 * 1024,
-    schema: { tags: ['cases'], summary: 'Add evidence: monitoring findings (snapshotted with their clauses and events) or a file (base64, up to 10 MB). Each item is stored under its SHA-256.', params: IdParams, body: Type.Object({ findingIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200 })), file: Type.Optional(Type.Object({ fileName: Type.String({ maxLength: 200 }), mediaType: Type.Optional(Type.String({ maxLength: 128 })), label: Type.Optional(Type.String({ maxLength: 300 })), contentBase64: Type.String({ maxLength: 14 * 1024 * 1024 }) }, { additionalProperties: false })) }, { additionalProperties: false }) },
+    schema: { tags: ['cases'], summary: 'Add evidence: monitoring findings (snapshotted with their clauses and events) or a file (base64, up to 10 MB). Each item is stored under its SHA-256.', params: IdParams, body: Type.Object({ findingIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200 })), file: Type.Optional(Base64File) }, { additionalProperties: false }) },
   }, async (request, reply) => {
     const { libraryId, id } = request.params;
     const { actor } = await authorizeCase(request, 'case.manage', libraryId, id);

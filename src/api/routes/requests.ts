@@ -11,7 +11,7 @@ import { newId, nowIso } from '../../store/ids.js';
 import { approvedOfTypes, cancelDelegation, getDelegation, getRequest, insertDelegation, listDelegations, listRequests, listRequestTypes, requestEvents, statusOf, type RequestRow } from '../../store/requests.js';
 import { authorize } from '../auth.js';
 import type { ApiContext } from '../context.js';
-import { sendCsv, type CsvColumn } from '../csv.js';
+import { listWindow, sendCsv, type CsvColumn } from '../csv.js';
 import { IdParams, LibraryParams, Nullable, PageQuery } from '../schemas.js';
 
 const Lit = <T extends readonly string[]>(values: T, extra: Record<string, unknown> = {}) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...extra });
@@ -195,9 +195,7 @@ export const requestRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asy
     const actor = authorize(request, 'register.view', libraryId);
     const types = (await listRequestTypes(store.db, libraryId, true)).filter((t) => t.register === register);
     const { search, format } = request.query;
-    const csv = format === 'csv';
-    const limit = csv ? 100_000 : request.query.limit;
-    const offset = csv ? 0 : request.query.offset;
+    const { csv, limit, offset } = listWindow(request.query);
     const page = await approvedOfTypes(store.db, libraryId, types.map((t) => t.id), { limit, offset, ...(search ? { search } : {}) });
     await appendAudit(store.db, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.username, action: 'register.view', targetType: 'register', targetId: register, detail: { format: format ?? 'json', search: search ?? null } });
     // A status that depends on a current acknowledgement (MLS Representatives) lapses with it.

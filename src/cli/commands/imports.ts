@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { importLeasesCsv, importStaffCsv, importWorkstationsCsv, type ImportReport } from '../../app/staff-importer.js';
+import { importMentions } from '../../app/mentions.js';
+import { fetchFeedText } from '../../sources/feed-fetch.js';
 import { EXIT, withStore } from '../runtime.js';
 
 function printReport(file: string, report: ImportReport): number {
@@ -11,7 +13,7 @@ function printReport(file: string, report: ImportReport): number {
 }
 
 export function registerImports(program: Command): void {
-  const imp = program.command('import').description('Import staff and workstations from CSV');
+  const imp = program.command('import').description('Import staff and workstations from CSV, and public mentions from feeds');
   imp.command('staff <file>')
     .description('Import staff: employee_id,name,email,title,workgroup,supervisor_employee_id,roles,proxy_username,login,associate_director_of')
     .requiredOption('-l, --library <id>', 'library id')
@@ -42,5 +44,15 @@ export function registerImports(program: Command): void {
       const text = await readFile(file, 'utf8');
       const report = await withStore((store) => importWorkstationsCsv(store, opts.library, text, { label: 'cli', userId: null }));
       process.exitCode = printReport(file, report);
+    });
+  imp.command('mentions <source>')
+    .description('Import public mentions of the library (MLS SH 620.4 §3.2) from an RSS 2.0 or Atom feed (a file or an http(s) address) or a CSV: link,title,summary,author,platform,published,guid. Mentions already imported (same guid, else link) are skipped.')
+    .requiredOption('-l, --library <id>', 'library id')
+    .action(async (source: string, opts: { library: string }) => {
+      const text = /^https?:\/\//i.test(source) ? await fetchFeedText(source) : await readFile(source, 'utf8');
+      const summary = await withStore((store) => importMentions(store, opts.library, { label: 'cli', userId: null }, text, source));
+      console.log(`${source}: ${summary.format}, ${summary.read} read, ${summary.added} new, ${summary.duplicates} already imported, ${summary.errors.length} problem(s)`);
+      for (const e of summary.errors) console.error(`  ${source}: ${e.location ?? e.field ?? '?'}: ${e.message}`);
+      process.exitCode = summary.errors.length > 0 ? EXIT.problems : EXIT.ok;
     });
 }

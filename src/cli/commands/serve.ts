@@ -6,12 +6,13 @@ import { scheduleRetention } from '../../app/retention.js';
 import { scheduleMailDelivery } from '../../app/notify.js';
 import { scheduleRequestUpkeep } from '../../app/requests.js';
 import { scheduleCaseReminders } from '../../app/case-reminders.js';
+import { scheduleManualStepUpkeep } from '../../app/manual-steps.js';
 import { scheduleObligationCheck } from '../../app/obligation-check.js';
 import { createMailer } from '../../sources/mailer.js';
 import { categoriesFromEnv } from '../../api/routes/squid-ingest.js';
 import { loadLibraryPack } from '../../app/library-loader.js';
 import { prepareMonitoring } from '../../app/web-ingest.js';
-import { attachDemoPolicyTexts, DEMO_PASSWORD, demoLogins, seedDemo, type DemoLogin } from '../../demo/seed.js';
+import { attachDemoPolicyTexts, DEMO_PASSWORD, demoLogins, seedDemo, seedDemoRecords, type DemoLogin } from '../../demo/seed.js';
 import { loadShippedPacks } from '../../sources/pack-files.js';
 import { parseAllowList, startSquidTcpReceiver, type SquidTcpReceiver } from '../../sources/squid-tcp-receiver.js';
 import { loadConfig } from '../../config/config.js';
@@ -70,6 +71,7 @@ export function registerServe(program: Command): void {
           logins = await seedDemo(store, packs, (step) => console.log(`  ${step}`));
           const texts = await attachDemoPolicyTexts(store, packs);
           if (texts > 0) console.log(`  attached the text of ${texts} policy version(s) from the shared policies folder`);
+          console.log(`  recorded ${await seedDemoRecords(store, packs)} manual step(s) and imported demo mentions`);
         } else {
           for (const pack of packs) await loadLibraryPack(store, pack, 'demo-refresh');
           logins = demoLogins(packs);
@@ -84,6 +86,7 @@ export function registerServe(program: Command): void {
       const stopRequests = scheduleRequestUpkeep(store, mail, owner, (message) => console.log(message));
       const stopReminders = scheduleCaseReminders(store, mail, owner, (message) => console.log(message));
       const stopObligations = scheduleObligationCheck(store, mail, owner, (message) => console.log(message));
+      const stopManualSteps = scheduleManualStepUpkeep(store, mail, owner, (message) => console.log(message));
       if (!mailer) console.log('mail: STEWARD_SMTP_URL is not set; notifications stay in the app');
       let receiver: SquidTcpReceiver | undefined;
       let closing = false;
@@ -95,6 +98,7 @@ export function registerServe(program: Command): void {
         stopRequests();
         stopReminders();
         stopObligations();
+        stopManualSteps();
         mailer?.close();
         // The receiver first: it commits what Squid has sent before the database closes.
         if (receiver) {

@@ -39,3 +39,17 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
     </div>
   );
 }
+
+/**
+ * A fetched list's body: the error, a spinner before the first answer, a note when it is empty, else
+ * what `children` makes of the items (a table), in a scrolling wrapper.
+ */
+export function FetchedList<T>({ fetched, empty, children }: { fetched: { data: { items: T[] } | undefined; error: unknown; loading: boolean }; empty: string; children(items: T[]): ReactNode }) {
+  return (
+    <>
+      {fetched.error ? <ErrorAlert error={fetched.error} /> : null}
+      {!fetched.data && fetched.loading ? <Loading /> : null}
+      {fetched.data && (fetched.data.items.length === 0 ? <Empty title={empty} /> : <div className="table-wrap">{children(fetched.data.items)}</div>)}
+    </>
+  );
+}

@@ -4,8 +4,8 @@ import { ROLE_LABELS, isRole } from '../../../src/domain/roles.js';
 import { href, navigate, paths, type Route } from '../router.js';
 import { allowed, managesFilter, useSession } from '../session.js';
 
-type Section = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'password' | 'notifications' | 'requests' | 'registers' | 'reportConcern' | 'concerns' | 'cases' | 'notices' | 'dataAccess' | 'obligations' | 'team' | null;
-type IconName = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'requests' | 'registers' | 'concern' | 'cases' | 'notices' | 'obligations' | 'team';
+type Section = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'password' | 'notifications' | 'requests' | 'registers' | 'reportConcern' | 'concerns' | 'cases' | 'notices' | 'dataAccess' | 'obligations' | 'team' | 'manualSteps' | 'mentions' | null;
+type IconName = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'requests' | 'registers' | 'concern' | 'cases' | 'notices' | 'obligations' | 'team' | 'manualSteps' | 'mentions';
 
 function sectionOf(route: Route): Section {
   switch (route.name) {
@@ -55,6 +55,10 @@ function sectionOf(route: Route): Section {
       return 'obligations';
     case 'team':
       return 'team';
+    case 'manualSteps':
+      return 'manualSteps';
+    case 'mentions':
+      return 'mentions';
     case 'publishing':
       return 'policies';
     default:
@@ -78,6 +82,8 @@ function Icon({ name }: { name: IconName }) {
     notices: 'M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9m4.3 13a2 2 0 0 0 3.4 0',
     obligations: 'M9 11l3 3 8-8M20 12v7a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h9',
     team: 'M9 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM17 11a3 3 0 1 0 0-6M3 20c.6-3 3-5 6-5s5.4 2 6 5M15 15c3 0 5.4 2 6 5',
+    manualSteps: 'M4 5h2M4 12h2M4 19h2M9 5h11M9 12h11M9 19h11',
+    mentions: 'M12 20a8 8 0 1 1 8-8v1.5a2.5 2.5 0 0 1-5 0V8m0 4a3 3 0 1 1-6 0 3 3 0 0 1 6 0z',
   }[name];
   return (
     <svg className="nav__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -151,6 +157,8 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
       : section === 'registers' && allowed(me, 'register.view', next) ? paths.registers(next)
       : section === 'obligations' ? paths.obligations(next)
       : section === 'team' && allowed(me, 'compliance.team', next) ? paths.team(next)
+      : section === 'manualSteps' ? paths.manualSteps(next)
+      : section === 'mentions' && allowed(me, 'mentions.view', next) ? paths.mentions(next)
       : paths.dashboard(next);
     navigate(target);
   };
@@ -219,12 +227,14 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
             {link('policies', paths.policies(libraryId), 'Policies', 'policies')}
             {link('directory', paths.directory(libraryId), 'Directory', 'directory')}
             {link('requests', paths.requests(libraryId), 'Requests', 'requests')}
+            {link('manualSteps', paths.manualSteps(libraryId), 'Manual steps', 'manualSteps')}
             {canRegisters && link('registers', paths.registers(libraryId), 'Registers', 'registers')}
             {hasObligations && link('obligations', paths.obligations(libraryId), 'My acknowledgements & training', 'obligations')}
             {seesTeam && link('team', paths.team(libraryId), allowed(me, 'compliance.view', libraryId, 'other') ? 'Staff training' : 'My team', 'team')}
             {(seesAllFindings || seesOwnFindings) && link('findings', paths.findings(libraryId), seesAllFindings ? 'Findings' : 'My findings', 'findings')}
             {canReport && link('webReports', paths.webReports(libraryId), 'Web reports', 'webReports')}
             {canFilter && link('filter', paths.filter(libraryId), 'Filter', 'filter')}
+            {allowed(me, 'mentions.view', libraryId) && link('mentions', paths.mentions(libraryId), 'Public mentions', 'mentions')}
             {link('reportConcern', paths.reportConcern(libraryId), 'Report a concern', 'concern')}
             {me.personId !== null && link('notices', paths.notices(libraryId), 'My notices', 'notices')}
             {seesConcerns && link('concerns', paths.concerns(libraryId), 'Concerns', 'concern')}

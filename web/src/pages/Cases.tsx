@@ -3,6 +3,7 @@ import { api, ApiError, download, withQuery } from '../api.js';
 import { Empty, ErrorAlert, Loading } from '../components/Feedback.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { Pagination } from '../components/Pagination.js';
+import { fileToBase64 } from '../format.js';
 import { ReasonDialog, ReasonGate } from '../components/Reason.js';
 import { CASE_STATUS_LABELS, CASE_STATUSES, CASE_TRANSITIONS, OUTCOME_LABELS, OUTCOMES, type CaseStatus, type Outcome } from '../../../src/domain/cases.js';
 import { useDocumentTitle, useFetch } from '../hooks.js';
@@ -296,12 +297,7 @@ function EvidenceForms({ libraryId, reason, subjects, attached, onFindings, onFi
         <input id="evidence-file" type="file" onChange={(e) => {
           const file = e.target.files?.[0];
           if (!file) return;
-          void file.arrayBuffer().then((buf) => {
-            let binary = '';
-            const bytes = new Uint8Array(buf);
-            for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-            return onFile({ fileName: file.name, mediaType: file.type || 'application/octet-stream', contentBase64: btoa(binary) });
-          });
+          void fileToBase64(file).then((contentBase64) => onFile({ fileName: file.name, mediaType: file.type || 'application/octet-stream', contentBase64 }));
         }} />
       </div>
       <button type="button" className="button button--secondary" onClick={() => void onVerify()}>Verify hashes</button>

@@ -8,6 +8,7 @@ import { useDocumentTitle, useFetch } from '../hooks.js';
 import { useVersion } from '../policy-lookup.js';
 import { href, paths, useLocation } from '../router.js';
 import type { ClauseView, Page } from '../types.js';
+import { ManualStepHistory } from './ManualSteps.js';
 
 const roleLabel = (r: string) => (isRole(r) ? ROLE_LABELS[r] : r);
 
@@ -124,6 +125,15 @@ export function ClauseDetailPage({ libraryId, versionId, clauseId }: { libraryId
               </table>
             </div>
           </section>
+
+          {clause.controls.some((k) => k.type === 'manual') && (
+            <>
+              <p>
+                <a href={href(paths.manualSteps(libraryId))}>Manual steps of the whole policy, with what is due</a>
+              </p>
+              <ManualStepHistory libraryId={libraryId} clauseRef={clause.ref} />
+            </>
+          )}
 
           <nav className="pager-links" aria-label="Other clauses">
             {prev ? (

@@ -7,7 +7,7 @@ import { Field } from '../components/Field.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { Pagination } from '../components/Pagination.js';
 import { formatDateTime } from '../format.js';
-import { useDebounced, useDocumentTitle, useFetch, useSearchQuery } from '../hooks.js';
+import { useAction, useDebounced, useDocumentTitle, useFetch, useSearchQuery } from '../hooks.js';
 import { setQuery, useLocation } from '../router.js';
 import { allowed, useSession } from '../session.js';
 import type { DirectoryEntry, Page, Workgroup } from '../types.js';
@@ -200,29 +200,22 @@ function Listing<T>({ title, noun, listing, columns, row }: { title: string; nou
 function EndButton({ path, label, onDone }: { path: string; label: string; onDone(): void }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   if (!open)
     return (
       <button type="button" className="button button--secondary button--small" onClick={() => setOpen(true)}>
         {label}…
       </button>
     );
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    void run(async () => {
       await api.post(path, { reason });
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
-    <form onSubmit={(e) => void submit(e)} className="inline-form">
+    <form onSubmit={submit} className="inline-form">
       <label className="visually-hidden" htmlFor={`why-${path}`}>
         Why
       </label>

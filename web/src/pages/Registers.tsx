@@ -1,6 +1,6 @@
 import { Empty, ErrorAlert, Loading } from '../components/Feedback.js';
 import { PageHeader } from '../components/PageHeader.js';
-import { Pagination } from '../components/Pagination.js';
+import { CardPager, SearchFilters } from '../components/Pagination.js';
 import { formatDateTime } from '../format.js';
 import { useDocumentTitle, useFetch, useSearchQuery } from '../hooks.js';
 import { href, paths, setQuery, useLocation } from '../router.js';
@@ -57,12 +57,7 @@ export function RegistersPage({ libraryId }: { libraryId: string }) {
         ))}
       </div>
       <section className="card card--flush" aria-label="Register entries" aria-busy={page.loading}>
-        <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-          <div className="field field--grow">
-            <label htmlFor="register-search">Search</label>
-            <input id="register-search" type="search" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />
-          </div>
-        </form>
+        <SearchFilters id="register-search" text={text} setText={setText} />
         {page.error ? <ErrorAlert error={page.error} /> : null}
         {!page.data && page.loading ? <Loading /> : null}
         {page.data &&
@@ -104,11 +99,7 @@ export function RegistersPage({ libraryId }: { libraryId: string }) {
               </table>
             </div>
           ))}
-        {page.data && page.data.total > 0 && (
-          <div className="card__pager">
-            <Pagination offset={offset} limit={PAGE_SIZE} total={page.data.total} onChange={(next) => setQuery({ offset: next || undefined })} noun="entries" />
-          </div>
-        )}
+        <CardPager offset={offset} limit={PAGE_SIZE} total={page.data?.total} noun="entries" />
       </section>
     </>
   );

@@ -262,7 +262,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal((await viaProxy(proxyPort, site('www.example.org'), people.bob.username)).status, 200);
       const id = cli(['filter', 'list', '--library', 'liverpool']).split('\n').find((l) => l.startsWith('suspension '))!.split(' ')[1]!;
       cli(['filter', 'lift', 'suspension', id, '--library', 'liverpool', '--reason', 'Password changed']);
-      const lifted = await eventually('the lift to reach the helper', () => viaProxy(proxyPort, site('www.example.org'), people.alice.username), (r) => r.status === 200, 30_000);
+      await eventually('the lift to reach the helper', () => viaProxy(proxyPort, site('www.example.org'), people.alice.username), (r) => r.status === 200, 30_000);
 
       // Denied requests are evidence: the decision log is a Squid log the ingest command reads.
       const decisions = parseSquidLog(readFileSync(`${dir}/decisions.log`));
@@ -276,7 +276,7 @@ for (const { dialect, skip } of DIALECTS) {
     test('after a grant an otherwise blocked domain passes, until the grant expires', async () => {
       const expires = new Date(Date.now() + 20_000).toISOString();
       cli(['filter', 'grant', '--library', 'liverpool', '--scope', 'person', '--subject', people.alice.personId, '--domain', 'bet.example', '--reason', 'Responsible-gambling display research', '--expires', expires]);
-      const granted = await eventually('the grant to reach the helper', () => viaProxy(proxyPort, site('bet.example'), people.alice.username), (r) => r.status === 200, 30_000);
+      await eventually('the grant to reach the helper', () => viaProxy(proxyPort, site('bet.example'), people.alice.username), (r) => r.status === 200, 30_000);
       assert.equal((await viaProxy(proxyPort, site('casino.example'), people.alice.username)).status, 302, 'the grant covers its domain only');
       assert.equal((await viaProxy(proxyPort, site('bet.example'), people.bob.username)).status, 302, 'and its person only');
       const wait = Date.parse(expires) - Date.now();
@@ -305,7 +305,7 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(location.searchParams.get('rule'), 'software-download');
       assert.equal(location.searchParams.get('clause'), 'LPL-SOFTWARE-AUTHORIZED');
       cli(['filter', 'grant', '--library', 'liverpool', '--scope', 'person', '--subject', people.alice.personId, '--domain', 'downloads.example', '--reason', 'Approved catalogue client installer', '--expires', new Date(Date.now() + 3_600_000).toISOString()]);
-      const granted = await eventually('the grant to reach the helper', () => viaProxy(proxyPort, site('downloads.example', '/tools/Setup.EXE?v=2'), people.alice.username), (r) => r.status === 200, 30_000);
+      await eventually('the grant to reach the helper', () => viaProxy(proxyPort, site('downloads.example', '/tools/Setup.EXE?v=2'), people.alice.username), (r) => r.status === 200, 30_000);
       assert.equal((await viaProxy(proxyPort, site('downloads.example', '/tools/Setup.EXE?v=2'), people.bob.username)).status, 302, 'the grant is for its person only');
     });
 

@@ -29,6 +29,7 @@ import { notificationRoutes } from './routes/notifications.js';
 import { requestRoutes } from './routes/requests.js';
 import { caseRoutes } from './routes/cases.js';
 import { obligationRoutes } from './routes/obligations.js';
+import { socialRoutes } from './routes/social.js';
 import { createMailer, type Mailer } from '../sources/mailer.js';
 
 export interface ServerOptions {
@@ -61,7 +62,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(swagger, {
     openapi: {
       info: { title: 'Steward API', version: '0.1.0', description: "Steward runs a library's staff technology-use policy. Errors are RFC 9457 problem details; every state-changing request needs the x-csrf-token header from GET /api/session/csrf." },
-      tags: [{ name: 'session' }, { name: 'policies' }, { name: 'directory' }, { name: 'imports' }, { name: 'audit' }, { name: 'filter' }, { name: 'monitoring' }, { name: 'cases' }, { name: 'training' }, { name: 'requests' }, { name: 'notifications' }, { name: 'system' }],
+      tags: [{ name: 'session' }, { name: 'policies' }, { name: 'directory' }, { name: 'imports' }, { name: 'audit' }, { name: 'filter' }, { name: 'monitoring' }, { name: 'cases' }, { name: 'training' }, { name: 'requests' }, { name: 'social' }, { name: 'notifications' }, { name: 'system' }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
@@ -108,6 +109,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(requestRoutes(ctx));
   await app.register(caseRoutes(ctx));
   await app.register(obligationRoutes(ctx));
+  await app.register(socialRoutes(ctx));
 
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   if (existsSync(path.join(webDir, 'index.html'))) {

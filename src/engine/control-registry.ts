@@ -47,11 +47,20 @@ export const IMPLEMENTED_CONTROLS: readonly ControlImplementation[] = [
   // a course the pack's training section lacks).
   { type: 'acknowledge', key: '*', implementedBy: 'src/app/policy-publishing.ts' },
   { type: 'train', key: '*', implementedBy: 'src/app/training.ts' },
+  // Public Internet communication (MLS SH 620.4): the policy's table of Administrator and
+  // Representative actions is checked on every action (the pack parser refuses a permit control
+  // naming an unknown action); drafts are screened before posting, each hit citing its clause;
+  // a supervisor's limit or stop is enforced on posting and time beyond a limit is flagged;
+  // personal posts in work time outside breaks and lunch are flagged.
+  { type: 'permit', key: 'social.*', implementedBy: 'src/app/social.ts' },
+  { type: 'detect', key: 'social.screen.*', implementedBy: 'src/engine/screening/screen.ts' },
+  { type: 'detect', key: 'social.directive-exceeded', implementedBy: 'src/engine/social.ts' },
+  { type: 'detect', key: 'social.personal-outside-breaks', implementedBy: 'src/engine/social.ts' },
 ];
 
 /** The key a control is matched on: the rule, target, request or course it names. */
 export function controlKey(control: Control): string {
-  return control.rule ?? control.target ?? control.request ?? control.course ?? '*';
+  return control.rule ?? control.target ?? control.request ?? control.course ?? control.action ?? '*';
 }
 
 export function controlStatus(control: Control, registry: readonly ControlImplementation[] = IMPLEMENTED_CONTROLS): ControlStatus {

@@ -127,6 +127,10 @@ const EXPECTED: Record<Action, Expect> = {
   },
   'training.manage': everywhere(['director', 'hr']),
   'calendar.subscribe': { self: 'all' },
+  'social.use': { self: 'all' },
+  'social.administer': everywhere(['social_admin']),
+  'social.direct': {},
+  'social.oversee': everywhere(['director', 'hr']),
 };
 
 /**
@@ -138,6 +142,7 @@ const WHEN_NAMED_BY_POLICY: Partial<Record<Action, Expect>> = {
   'filter.suspend': everywhere(['hr']),
   'filter.view': everywhere(['supervisor']),
   'filter.restrict': { report: ['supervisor'] },
+  'social.direct': { report: ['supervisor'] },
 };
 
 const actorWith = (role: Role): Actor => ({

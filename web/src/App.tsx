@@ -28,6 +28,7 @@ import { DataAccessPage } from './pages/DataAccess.js';
 import { AcknowledgePage, ObligationsPage } from './pages/Obligations.js';
 import { PublishingPage } from './pages/Publishing.js';
 import { TeamPage } from './pages/Team.js';
+import { SocialPage } from './pages/Social.js';
 import { matchRoute, navigate, paths, useLocation, type Route } from './router.js';
 import { allowed, defaultLibrary, SessionContext, type SessionContextValue } from './session.js';
 import type { Me } from './types.js';
@@ -92,6 +93,8 @@ function Page({ route }: { route: Route }) {
       return <TeamPage libraryId={route.libraryId} />;
     case 'publishing':
       return <PublishingPage libraryId={route.libraryId} documentKey={route.documentKey} />;
+    case 'social':
+      return <SocialPage libraryId={route.libraryId} tab={route.tab} />;
     case 'password':
       return <ChangePasswordPage />;
     case 'home':

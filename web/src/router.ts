@@ -39,7 +39,12 @@ export type Route =
   | { name: 'acknowledge'; libraryId: string; documentKey: string }
   | { name: 'team'; libraryId: string }
   | { name: 'publishing'; libraryId: string; documentKey: string }
+  /** Public Internet communication (MLS SH 620.4): posts, approval queue, accounts, directives and time, settings. */
+  | { name: 'social'; libraryId: string; tab: SocialTab }
   | { name: 'notFound'; path: string };
+
+export const SOCIAL_TABS = ['posts', 'queue', 'accounts', 'directives', 'settings'] as const;
+export type SocialTab = (typeof SOCIAL_TABS)[number];
 
 export interface HashLocation {
   path: string;
@@ -120,6 +125,7 @@ export function matchRoute(path: string): Route {
     if (section === 'acknowledge' && a && !b) return { name: 'acknowledge', libraryId, documentKey: a };
     if (section === 'team' && !a) return { name: 'team', libraryId };
     if (section === 'publishing' && a && !b) return { name: 'publishing', libraryId, documentKey: a };
+    if (section === 'social' && !b && (!a || (SOCIAL_TABS as readonly string[]).includes(a))) return { name: 'social', libraryId, tab: (a as SocialTab | undefined) ?? 'posts' };
   }
   return { name: 'notFound', path };
 }
@@ -166,6 +172,7 @@ export const paths = {
   acknowledge: (lib: string, documentKey: string) => `/libraries/${encodeURIComponent(lib)}/acknowledge/${encodeURIComponent(documentKey)}`,
   team: (lib: string) => `/libraries/${encodeURIComponent(lib)}/team`,
   publishing: (lib: string, documentKey: string) => `/libraries/${encodeURIComponent(lib)}/publishing/${encodeURIComponent(documentKey)}`,
+  social: (lib: string, tab: SocialTab = 'posts') => `/libraries/${encodeURIComponent(lib)}/social${tab === 'posts' ? '' : `/${tab}`}`,
 };
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {

@@ -76,3 +76,19 @@ test('approval: where the library asks it, for Representatives or everyone', () 
   assert.equal(stateAfterConfirm('representatives', 'administrator'), 'published');
   assert.equal(stateAfterConfirm('all', 'administrator'), 'pending_approval');
 });
+
+test('screening and the table count as implemented only where the library adopts the module', async () => {
+  const { loadShippedPacks } = await import('../../src/sources/pack-files.js');
+  const { packCoverage } = await import('../../src/engine/coverage.js');
+  const packs = await loadShippedPacks();
+  const statusOf = (id: string, key: string) => packCoverage(packs.find((p) => p.library.id === id)!).clauses.flatMap((c) => c.controls).filter((k) => k.key === key).map((k) => k.status);
+  assert.ok(statusOf('metropolitan', 'social.screen.confidential').every((s) => s === 'implemented'));
+  assert.ok(statusOf('metropolitan', 'social.upload_media').every((s) => s === 'implemented'));
+  assert.ok(statusOf('metropolitan', 'social.directive-exceeded').every((s) => s === 'implemented'));
+  // Oak Park names screening for conduct in general but posts nothing through Steward.
+  const oakPark = statusOf('oak-park', 'social.screen.harassment');
+  assert.ok(oakPark.length > 0 && oakPark.every((s) => s === 'not yet'));
+  const metropolitan = packCoverage(packs.find((p) => p.library.id === 'metropolitan')!);
+  const open = metropolitan.clauses.flatMap((c) => c.controls.filter((k) => k.status !== 'implemented' && k.type !== 'manual').map((k) => `${c.ref} ${k.type} ${k.key}`));
+  assert.deepEqual(open, [], 'every Metropolitan control but the manual ones is implemented');
+});

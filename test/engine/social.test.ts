@@ -92,3 +92,26 @@ test('screening and the table count as implemented only where the library adopts
   const open = metropolitan.clauses.flatMap((c) => c.controls.filter((k) => k.status !== 'implemented' && k.type !== 'manual').map((k) => `${c.ref} ${k.type} ${k.key}`));
   assert.deepEqual(open, [], 'every Metropolitan control but the manual ones is implemented');
 });
+
+test('the pack parser refuses a permit control naming no action of the table, and social sections that are not clauses', async () => {
+  const { readFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  const { parsePack } = await import('../../src/engine/pack-parser.js');
+  const { REPO_ROOT } = await import('../../src/sources/pack-files.js');
+  const text = readFileSync(path.join(REPO_ROOT, 'packs/metropolitan/pack.yaml'), 'utf8');
+  const problems = (broken: string) => {
+    try {
+      parsePack(broken, 'pack.yaml');
+      return [];
+    } catch (error) {
+      return (error as { details: Array<{ location?: string; field?: string; message: string }> }).details.map((d) => d.message);
+    }
+  };
+  assert.deepEqual(problems(text), []);
+  const badAction = problems(text.replace('action: social.upload_media,', 'action: social.upload_photos,'));
+  assert.ok(badAction.some((m) => /expected one of social\.create_library_account.*got "social\.upload_photos"/.test(m)), badAction.join('\n'));
+  const badSection = problems(text.replace('pause: SH 620.4 §1.8', 'pause: SH 620.4 §9.9'));
+  assert.ok(badSection.some((m) => m.includes('expected a clause ref of the pack\'s current versions, got "SH 620.4 §9.9"')), badSection.join('\n'));
+  const badPattern = problems(text.replace('cardNumber: "\\\\b2\\\\d{13}\\\\b"', 'cardNumber: "(unclosed"'));
+  assert.ok(badPattern.some((m) => m.startsWith('expected a regular expression')), badPattern.join('\n'));
+});

@@ -5,7 +5,8 @@ import type { Browser } from 'playwright-core';
 import { acknowledgeVersion } from '../../src/app/policy-publishing.js';
 import { grantRepresentative, updateSettings } from '../../src/app/social.js';
 import { attachDemoPolicyTexts } from '../../src/demo/seed.js';
-import { serveAndLaunch, signIn, withPage } from '../support/browser.js';
+import path from 'node:path';
+import { OUTPUT, serveAndLaunch, signIn, withPage } from '../support/browser.js';
 import { DIALECTS } from '../support/databases.js';
 import { createWorld, type World } from '../support/fixtures.js';
 import { startOutbox, type TestOutbox } from '../support/outbox.js';
@@ -82,6 +83,7 @@ for (const { dialect, skip } of DIALECTS) {
         assert.equal(outbox!.received[0]!.action, 'publish');
         assert.equal(outbox!.received[0]!.post.body, 'Found a library card by the Belle Isle returns slot; the owner can collect it at the desk.');
         assert.equal(outbox!.received[0]!.post.handle, 'jo.reads.mls');
+        await page.screenshot({ path: path.join(OUTPUT, `social-${dialect}-published.png`), fullPage: true });
         assert.equal(await page.getByRole('button', { name: 'Delete' }).count(), 0, 'the table: deleting is for Administrators');
         assert.equal(await page.locator('[data-action="delete_posts"]').getByText('no', { exact: true }).count(), 1);
 
@@ -114,6 +116,7 @@ for (const { dialect, skip } of DIALECTS) {
         await page.getByRole('button', { name: 'Submit' }).click();
         await page.getByRole('alert').getByText(/Posting refused: your supervisor has asked you to stop public Internet communication \(SH 620\.4 §1\.5\)/).first().waitFor();
         assert.equal(outbox!.received.length, 1, 'the refused post never reached the outbox');
+        await page.screenshot({ path: path.join(OUTPUT, `social-${dialect}-stopped.png`), fullPage: true });
       });
     });
   });

@@ -45,6 +45,7 @@ import {
 } from '../store/social.js';
 import { hasCurrentAcknowledgement } from './policy-publishing.js';
 import { deliverSoon, queueNotification, type Mail } from './notify.js';
+import { isUniqueViolation } from './requests.js';
 
 /**
  * Public Internet communication (MLS SH 620.4), for any library whose pack adopts it
@@ -199,8 +200,7 @@ export async function createAccount(store: Store, libraryId: string, actor: Soci
       await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: 'social.account.create', targetType: 'social_account', targetId: id, ...(ownerId ? { subjectPersonId: ownerId } : {}), detail: { kind: input.kind, platform, handle, administrators: admins } });
     });
   } catch (error) {
-    const e = error as { code?: string; message?: string };
-    if (e.code === '23505' || /UNIQUE constraint failed/.test(e.message ?? '')) throw conflict(`${platform} account "${handle}" is already registered`);
+    if (isUniqueViolation(error)) throw conflict(`${platform} account "${handle}" is already registered`);
     throw error;
   }
   return { id };
@@ -334,6 +334,15 @@ async function permitDraft(db: Executor, libraryId: string, ctx: Context, person
   return { standing, account };
 }
 
+/** A draft's fields checked, the table and the account checked, and its text screened. */
+async function checkedDraft(db: Executor, libraryId: string, ctx: Context, personId: string, actor: SocialActor, input: DraftInput, now: Date) {
+  const problems: ErrorDetail[] = [];
+  const { body, targetUrl, media } = checkDraft(input, problems);
+  if (problems.length > 0) throw invalid('The draft is not complete', problems);
+  await permitDraft(db, libraryId, ctx, personId, actor, input, body, media, now);
+  return { body, targetUrl, media, screening: screen(ctx, body) };
+}
+
 export interface DraftOutcome {
   id: string;
   number: number;
@@ -344,11 +353,7 @@ export interface DraftOutcome {
 export async function createDraft(store: Store, libraryId: string, actor: SocialActor, input: DraftInput, now = new Date()): Promise<DraftOutcome> {
   const me = needPerson(actor);
   const ctx = await context(store.db, libraryId);
-  const problems: ErrorDetail[] = [];
-  const { body, targetUrl, media } = checkDraft(input, problems);
-  if (problems.length > 0) throw invalid('The draft is not complete', problems);
-  await permitDraft(store.db, libraryId, ctx, me, actor, input, body, media, now);
-  const screening = screen(ctx, body);
+  const { body, targetUrl, media, screening } = await checkedDraft(store.db, libraryId, ctx, me, actor, input, now);
   const at = nowIso(now);
   for (let attempt = 0; ; attempt += 1) {
     const id = newId();
@@ -365,8 +370,8 @@ export async function createDraft(store: Store, libraryId: string, actor: Social
       });
       return { id, number, screening };
     } catch (error) {
-      const e = error as { code?: string; message?: string };
-      if (attempt < 4 && (e.code === '23505' || /UNIQUE constraint failed/.test(e.message ?? ''))) continue;
+      // Two drafts saved at the same moment drew the same number; draw again.
+      if (attempt < 4 && isUniqueViolation(error)) continue;
       throw error;
     }
   }
@@ -380,12 +385,7 @@ export async function updateDraft(store: Store, libraryId: string, actor: Social
   if (!post) throw notFound(`post "${postId}"`);
   if (post.author_id !== me) throw forbidden('Only the author changes a draft; Administrators edit published posts');
   if (!EDITABLE_BY_AUTHOR.includes(post.state)) throw conflict(`Post #${post.number} is ${post.state.replace('_', ' ')} and can no longer be changed by its author`);
-  const full: DraftInput = { ...input, accountId: post.account_id, kind: post.kind };
-  const problems: ErrorDetail[] = [];
-  const { body, targetUrl, media } = checkDraft(full, problems);
-  if (problems.length > 0) throw invalid('The draft is not complete', problems);
-  await permitDraft(store.db, libraryId, ctx, me, actor, full, body, media, now);
-  const screening = screen(ctx, body);
+  const { body, targetUrl, media, screening } = await checkedDraft(store.db, libraryId, ctx, me, actor, { ...input, accountId: post.account_id, kind: post.kind }, now);
   const at = nowIso(now);
   const version = post.version + 1;
   await store.db.transaction().execute(async (trx) => {

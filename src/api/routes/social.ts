@@ -53,12 +53,18 @@ export const socialRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
   const { store } = ctx;
   const base = '/api/libraries/:libraryId/social';
 
-  /** Whether the caller may read another person's directives and time: their supervisor (where the policy names one), the director, HR. */
-  async function mayOversee(actor: Actor, libraryId: string, personId: string): Promise<boolean> {
-    if (actor.personId === personId) return true;
-    if (can(actor, 'social.oversee', { libraryId })) return true;
+  /**
+   * The person whose directives or time are read: the caller (default), or someone the caller
+   * oversees (their supervisor where the policy names one, the director, HR); such a read is logged.
+   */
+  async function overseenPerson(actor: Actor, libraryId: string, asked: string | undefined, what: 'directives' | 'time'): Promise<string> {
+    const personId = asked ?? actor.personId ?? '';
+    if (personId === actor.personId) return personId;
     const relation = await relationTo(store.db, libraryId, actor.personId, personId);
-    return can(actor, 'social.direct', { libraryId, relation, policyRoles: await policyRoles(store, libraryId, FILTER_TARGETS.socialPosting) });
+    const may = can(actor, 'social.oversee', { libraryId }) || can(actor, 'social.direct', { libraryId, relation, policyRoles: await policyRoles(store, libraryId, FILTER_TARGETS.socialPosting) });
+    if (!may) throw notFound(`${what} of "${personId}"`);
+    await appendAudit(store.db, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.username, action: `social.${what}.view`, targetType: 'person', targetId: personId, subjectPersonId: personId });
+    return personId;
   }
 
   app.get(`${base}/me`, {
@@ -333,9 +339,7 @@ export const socialRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
   }, async (request) => {
     const { libraryId } = request.params;
     const actor = authorize(request, 'social.use', libraryId, 'self');
-    const personId = request.query.personId ?? actor.personId ?? '';
-    if (!(await mayOversee(actor, libraryId, personId))) throw notFound(`directives of "${personId}"`);
-    if (personId !== actor.personId) await appendAudit(store.db, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.username, action: 'social.directives.view', targetType: 'person', targetId: personId, subjectPersonId: personId });
+    const personId = await overseenPerson(actor, libraryId, request.query.personId, 'directives');
     return { items: await listDirectives(store.db, libraryId, [personId], request.query.includeLifted ?? true) };
   });
 
@@ -367,9 +371,7 @@ export const socialRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
   }, async (request) => {
     const { libraryId } = request.params;
     const actor = authorize(request, 'social.use', libraryId, 'self');
-    const personId = request.query.personId ?? actor.personId ?? '';
-    if (!(await mayOversee(actor, libraryId, personId))) throw notFound(`time of "${personId}"`);
-    if (personId !== actor.personId) await appendAudit(store.db, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.username, action: 'social.time.view', targetType: 'person', targetId: personId, subjectPersonId: personId });
+    const personId = await overseenPerson(actor, libraryId, request.query.personId, 'time');
     const { limit, offset, search, from } = request.query;
     const page = await listTimeEntries(store.db, { libraryId, personIds: [personId], limit, offset, ...(from ? { fromDate: from } : {}), ...(search ? { search } : {}) });
     return { ...page, limit, offset };

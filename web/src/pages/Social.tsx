@@ -87,6 +87,27 @@ interface PostDetail {
 }
 
 const PAGE_SIZE = 25;
+
+/** A form's submit: busy while it runs, the API's error kept for the alert and the fields. */
+function useSubmit() {
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const run = async (fn: () => Promise<unknown>): Promise<boolean> => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await fn();
+      return true;
+    } catch (err) {
+      setError(err);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fieldError = (field: string) => (error instanceof ApiError ? error.fieldMessage(field) : undefined);
+  return { error, busy, run, fieldError };
+}
 const TONE: Record<SocialPostState, string> = { draft: 'muted', pending_approval: 'info', returned: 'warn', published: 'good', failed: 'bad', deleted: 'muted' };
 
 function PostState({ state }: { state: SocialPostState }) {
@@ -283,27 +304,19 @@ function Composer({ base, me, onSaved }: { base: string; me: SocialMe; onSaved(i
   const [targetUrl, setTargetUrl] = useState('');
   const [mediaKind, setMediaKind] = useState<'' | 'image' | 'video'>('');
   const [mediaUrl, setMediaUrl] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run, fieldError } = useSubmit();
   const uploadRow = me.table.find((r) => r.action === 'upload_media');
-  const save = async (e: FormEvent) => {
+  const save = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    return run(async () => {
       const created = await api.post<{ id: string }>(`${base}/posts`, { accountId: accountId || usable[0]?.id || '', kind, purpose, body, ...(targetUrl ? { targetUrl } : {}), ...(mediaKind ? { media: [{ kind: mediaKind, url: mediaUrl }] } : {}) });
       setBody('');
       setTargetUrl('');
       setMediaKind('');
       setMediaUrl('');
       onSaved(created.id);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
-  const fieldError = (f: string) => (error instanceof ApiError ? error.fieldMessage(f) : undefined);
   return (
     <section className="card" aria-labelledby="composer-title">
       <h2 id="composer-title">New draft</h2>
@@ -379,23 +392,15 @@ function PostPanel({ base, postId, me, onChanged }: { base: string; postId: stri
   const [reason, setReason] = useState('');
   const [pause, setPause] = useState(false);
   const [outcome, setOutcome] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useSubmit();
   if (detail.error) return <ErrorAlert error={detail.error} />;
   if (!detail.data) return <Loading />;
   const { post, archive, can } = detail.data;
-  const act = async (run: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(undefined);
+  const act = async (fn: () => Promise<unknown>) => {
     setOutcome(null);
-    try {
-      await run();
+    if (await run(fn)) {
       detail.reload();
       onChanged();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
     }
   };
   const submit = (confirm: boolean) =>
@@ -580,19 +585,15 @@ function AccountsTab({ base, me }: { base: string; me: SocialMe }) {
   const { q, text, setText, offset } = useSearchQuery();
   const accounts = useFetch<Page<Account>>(`${base}/accounts`, { limit: PAGE_SIZE, offset, search: q });
   const [form, setForm] = useState({ kind: 'personal' as 'library' | 'personal', platform: '', handle: '', url: '' });
-  const [error, setError] = useState<unknown>();
-  const register = async (e: FormEvent) => {
+  const { error, run, fieldError } = useSubmit();
+  const register = (e: FormEvent) => {
     e.preventDefault();
-    setError(undefined);
-    try {
+    return run(async () => {
       await api.post(`${base}/accounts`, { kind: form.kind, platform: form.platform, handle: form.handle, url: form.url || null });
       setForm({ ...form, platform: '', handle: '', url: '' });
       accounts.reload();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
-  const fieldError = (f: string) => (error instanceof ApiError ? error.fieldMessage(f) : undefined);
   const allowedKinds = me.table.filter((r) => r.allowed && r.action.startsWith('create_')).map((r) => (r.action === 'create_library_account' ? 'library' : 'personal'));
   return (
     <>
@@ -690,20 +691,16 @@ function DirectivesTab({ base, me, reloadMe }: { base: string; me: SocialMe; rel
   const time = useFetch<Page<{ id: string; on_date: string; minutes: number; note: string }>>(`${base}/time`, { limit: PAGE_SIZE, offset });
   const today = new Date().toISOString().slice(0, 10);
   const [entry, setEntry] = useState({ date: today, minutes: '30', note: '' });
-  const [error, setError] = useState<unknown>();
-  const log = async (e: FormEvent) => {
+  const { error, run, fieldError } = useSubmit();
+  const log = (e: FormEvent) => {
     e.preventDefault();
-    setError(undefined);
-    try {
+    return run(async () => {
       await api.post(`${base}/time`, { date: entry.date, minutes: Number(entry.minutes), note: entry.note });
       setEntry({ ...entry, note: '' });
       time.reload();
       reloadMe();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
-  const fieldError = (f: string) => (error instanceof ApiError ? error.fieldMessage(f) : undefined);
   return (
     <>
       {(me.can.direct || me.can.oversee) && <TeamDirectives base={base} me={me} />}
@@ -766,32 +763,24 @@ function DirectivesTab({ base, me, reloadMe }: { base: string; me: SocialMe; rel
 function TeamDirectives({ base, me }: { base: string; me: SocialMe }) {
   const team = useFetch<{ items: TeamRow[] }>(`${base}/team`);
   const [form, setForm] = useState({ personId: '', kind: 'stop' as 'limit' | 'stop', minutes: '60', reason: '' });
-  const [error, setError] = useState<unknown>();
+  const { error, run, fieldError } = useSubmit();
   const [done, setDone] = useState<string | null>(null);
   const reports = (team.data?.items ?? []).filter((r) => r.report);
-  const issue = async (e: FormEvent) => {
+  const issue = (e: FormEvent) => {
     e.preventDefault();
-    setError(undefined);
     setDone(null);
-    try {
+    return run(async () => {
       await api.post(`${base}/directives`, { personId: form.personId || reports[0]?.id || '', kind: form.kind, ...(form.kind === 'limit' ? { minutesPerWeek: Number(form.minutes) } : {}), reason: form.reason });
       setDone('The directive is in force; the person has been told.');
       setForm({ ...form, reason: '' });
       team.reload();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
-  const lift = async (id: string) => {
-    setError(undefined);
-    try {
+  const lift = (id: string) =>
+    run(async () => {
       await api.post(`${base}/directives/${id}/lift`);
       team.reload();
-    } catch (err) {
-      setError(err);
-    }
-  };
-  const fieldError = (f: string) => (error instanceof ApiError ? error.fieldMessage(f) : undefined);
+    });
   const cell = (r: TeamRow): ReactNode => (r.directive ? (r.directive.kind === 'stop' ? <span className="pill pill--bad">stopped</span> : <span className="pill pill--warn">limit {r.directive.minutesPerWeek} min/week</span>) : <span className="muted">none</span>);
   return (
     <section className="card" aria-labelledby="team-directives">
@@ -875,7 +864,7 @@ function SettingsTab({ base, libraryId }: { base: string; libraryId: string }) {
   const settings = useFetch<{ outboxUrl: string | null; patronNames: string[]; extraTerms: string[] }>(`${base}/settings`);
   const reps = useFetch<{ requestsFeature: boolean; items: Array<{ source: string; id: string; number: number | null; person_id: string; person_name: string; until: string | null; reason: string | null }> }>(`${base}/representatives`);
   const [draft, setDraft] = useState<{ outboxUrl: string; patronNames: string; extraTerms: string } | null>(null);
-  const [error, setError] = useState<unknown>();
+  const { error, run, fieldError } = useSubmit();
   const [done, setDone] = useState<string | null>(null);
   const [search, setSearch] = useState('');
   const people = useFetch<Page<{ id: string; name: string; title: string }>>(search.trim().length >= 2 ? `/api/libraries/${encodeURIComponent(libraryId)}/people` : null, { search, limit: 10 });
@@ -883,32 +872,25 @@ function SettingsTab({ base, libraryId }: { base: string; libraryId: string }) {
   if (settings.error) return <ErrorAlert error={settings.error} />;
   if (!settings.data) return <Loading />;
   const form = draft ?? { outboxUrl: settings.data.outboxUrl ?? '', patronNames: settings.data.patronNames.join('\n'), extraTerms: settings.data.extraTerms.join('\n') };
-  const save = async (e: FormEvent) => {
+  const save = (e: FormEvent) => {
     e.preventDefault();
-    setError(undefined);
     setDone(null);
-    try {
+    return run(async () => {
       const lines = (s: string) => s.split('\n').map((l) => l.trim()).filter(Boolean);
       const r = await api.put<{ rescreened: number; flagged: number }>(`${base}/settings`, { outboxUrl: form.outboxUrl.trim() || null, patronNames: lines(form.patronNames), extraTerms: lines(form.extraTerms) });
       setDone(`Saved. ${r.rescreened} published post(s) screened again; ${r.flagged} fail the lists.`);
       setDraft(null);
       settings.reload();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
-  const doGrant = async (e: FormEvent) => {
+  const doGrant = (e: FormEvent) => {
     e.preventDefault();
-    setError(undefined);
-    try {
+    return run(async () => {
       await api.post(`${base}/representatives`, grant);
       setGrant({ personId: '', reason: '' });
       reps.reload();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
-  const fieldError = (f: string) => (error instanceof ApiError ? error.fieldMessage(f) : undefined);
   return (
     <div className="grid grid--2">
       <section className="card" aria-labelledby="lists-title">
@@ -944,7 +926,7 @@ function SettingsTab({ base, libraryId }: { base: string; libraryId: string }) {
               <li key={`${r.source}-${r.id}`}>
                 {r.person_name} — {r.source === 'request' ? `request #${r.number}${r.until ? ` until ${formatDateTime(r.until)}` : ''}` : `granted directly: ${r.reason}`}
                 {r.source === 'direct' && (
-                  <button type="button" className="button button--small button--ghost" onClick={() => void api.post(`${base}/representatives/${r.id}/revoke`).then(reps.reload, setError)}>
+                  <button type="button" className="button button--small button--ghost" onClick={() => void run(() => api.post(`${base}/representatives/${r.id}/revoke`)).then(reps.reload)}>
                     Withdraw
                   </button>
                 )}

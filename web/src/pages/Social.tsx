@@ -392,6 +392,7 @@ function PostPanel({ base, postId, me, onChanged }: { base: string; postId: stri
   const [reason, setReason] = useState('');
   const [pause, setPause] = useState(false);
   const [outcome, setOutcome] = useState<string | null>(null);
+  const [outsideBreaks, setOutsideBreaks] = useState(false);
   const { error, busy, run } = useSubmit();
   if (detail.error) return <ErrorAlert error={detail.error} />;
   if (!detail.data) return <Loading />;
@@ -406,6 +407,7 @@ function PostPanel({ base, postId, me, onChanged }: { base: string; postId: stri
   const submit = (confirm: boolean) =>
     act(async () => {
       const r = await api.post<{ state: string; error?: string; personalOutsideBreaks?: boolean }>(`${base}/posts/${post.id}/submit`, { confirm });
+      setOutsideBreaks(r.personalOutsideBreaks === true);
       if (r.state === 'needs_confirmation') setPause(true);
       else {
         setPause(false);
@@ -465,6 +467,11 @@ function PostPanel({ base, postId, me, onChanged }: { base: string; postId: stri
           <p>
             <strong>Pause and think.</strong> Read it once more as a stranger would: is it courteous, on topic, and free of anyone’s private details? ({me.settings.sections.pause})
           </p>
+          {outsideBreaks && (
+            <p className="alert" role="note">
+              It is work time outside breaks and lunch: personal posting belongs in breaks{me.settings.personalClause ? ` (${me.settings.personalClause})` : ''}. Posting now is recorded as a finding.
+            </p>
+          )}
           <div className="button-row">
             <button type="button" className="button button--primary" disabled={busy} onClick={() => void submit(true)}>
               Post it

@@ -465,6 +465,15 @@ async function recordFinding(db: Executor, libraryId: string, ruleId: string, ke
     .execute();
 }
 
+/**
+ * Whether the post is the library's to edit or delete (§2.1): made at work for library business, or
+ * held on a library account. A personal post on a person's own account stays the author's.
+ */
+async function requireLibraryContent(db: Executor, libraryId: string, post: SocialPostRow, ownership: string): Promise<void> {
+  const account = await getAccount(db, libraryId, post.account_id);
+  if (account?.kind === 'personal' && post.purpose === 'personal') throw forbidden(`Post #${post.number} is personal, on the author's own account: only content made for library business or held on library accounts is the library's to edit or delete (${ownership})`);
+}
+
 /** Sends a post's change to the outbox and records what happened. */
 async function deliver(store: Store, libraryId: string, postId: string, action: OutboxAction, actor: SocialActor, now: Date): Promise<{ ok: true } | { ok: false; error: string }> {
   const post = (await getPost(store.db, libraryId, postId))!;
@@ -536,6 +545,7 @@ export async function editPublished(store: Store, mail: Mail, libraryId: string,
   const post = await getPost(store.db, libraryId, postId);
   if (!post) throw notFound(`post "${postId}"`);
   if (post.state !== 'published') throw conflict(`Post #${post.number} is not published`);
+  await requireLibraryContent(store.db, libraryId, post, ctx.library.social.sections.ownership);
   const problems: ErrorDetail[] = [];
   const text = (body ?? '').replace(/\r\n/g, '\n').trim();
   if (post.kind !== 'like' && (text.length < 1 || text.length > 5000)) problems.push({ field: 'body', message: 'expected the text of the post, 1 to 5000 characters' });
@@ -565,6 +575,7 @@ export async function deletePost(store: Store, mail: Mail, libraryId: string, ac
   const post = await getPost(store.db, libraryId, postId);
   if (!post) throw notFound(`post "${postId}"`);
   if (post.state === 'deleted') throw conflict(`Post #${post.number} is already deleted`);
+  await requireLibraryContent(store.db, libraryId, post, ctx.library.social.sections.ownership);
   if ((reason?.trim() ?? '').length < 3) throw invalid('Say why', [{ field: 'reason', message: 'expected the reason for the deletion, at least 3 characters (the author is told)' }]);
   const wasOut = post.state === 'published';
   const at = nowIso(now);

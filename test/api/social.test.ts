@@ -289,6 +289,12 @@ for (const { dialect, skip } of DIALECTS) {
       assert.deepEqual([atWork.personalOutsideBreaks, atLunch.personalOutsideBreaks], [true, false]);
       const findings = await world.store.db.selectFrom('findings').select(['clauses_json']).where('rule_id', '=', 'social.personal-outside-breaks').execute();
       assert.deepEqual(findings.map((f) => JSON.parse(f.clauses_json)), [['SH 620.4 §3.1.2']]);
+      // A personal post on the author's own account is not the library's to delete (§2.1).
+      assert.equal(atLunch.state, 'published');
+      const lunch = await world.store.db.selectFrom('social_posts').select('id').where('body', '=', 'Lovely lunch in the park').executeTakeFirstOrThrow();
+      const personal = await admin.request('POST', `${LIB}/posts/${lunch.id}/delete`, { reason: 'Off topic' });
+      assert.equal(personal.statusCode, 403);
+      assert.match(personal.json<Problem>().title, /SH 620\.4 §2\.1-EDIT-DELETE/);
     });
 
     test('an outbox that is down leaves the post failed; a retry publishes it', async () => {

@@ -211,6 +211,8 @@ export const socialRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
     const account = await getAccount(store.db, libraryId, post.account_id);
     const author = await store.db.selectFrom('people').select('name').where('id', '=', post.author_id).executeTakeFirst();
     const mine = post.author_id === actor.personId;
+    // A personal post on the author's own account is not the library's to edit or delete (§2.1).
+    const libraryContent = !(account?.kind === 'personal' && post.purpose === 'personal');
     const standing = actor.personId ? await standingOf(store.db, libraryId, actor.personId, rolesIn(actor, libraryId)) : null;
     return {
       post: { ...post, media: JSON.parse(post.media_json) as unknown[], screening: JSON.parse(post.screening_json) as unknown, author_name: author?.name ?? '', account },
@@ -219,8 +221,8 @@ export const socialRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
         revise: mine && ['draft', 'returned', 'failed'].includes(post.state),
         submit: mine && ['draft', 'returned'].includes(post.state),
         approve: admin && !mine && post.state === 'pending_approval',
-        edit: admin && post.state === 'published',
-        delete: socialCan(standing?.role ?? null, 'delete_posts') && post.state !== 'deleted',
+        edit: admin && libraryContent && post.state === 'published',
+        delete: socialCan(standing?.role ?? null, 'delete_posts') && libraryContent && post.state !== 'deleted',
         retry: (mine || admin) && post.state === 'failed' && post.confirmed_at !== null,
       },
     };

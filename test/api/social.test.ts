@@ -272,6 +272,9 @@ for (const { dialect, skip } of DIALECTS) {
       const team = (await supervisor.request('GET', `${LIB}/team`)).json<{ items: Array<{ id: string; directive: { kind: string } | null; week: { minutes: number } }> }>();
       const row = team.items.find((r) => r.id === person.staff)!;
       assert.deepEqual([row.directive?.kind, row.week.minutes], ['limit', 35]);
+      const everyone = (await director.request('GET', `${LIB}/team`)).json<{ items: Array<{ id: string; report: boolean }> }>();
+      assert.ok(everyone.items.some((r) => r.id === person.staff), 'the director sees everyone with a directive or time logged');
+      assert.equal((await staff.request('GET', `${LIB}/team`)).statusCode, 403, 'a Representative sees no team');
 
       const lift = await supervisor.request('POST', `${LIB}/directives/${limit.json<{ id: string }>().id}/lift`);
       assert.equal(lift.statusCode, 204);

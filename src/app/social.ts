@@ -1,4 +1,5 @@
 import { conflict, forbidden, invalid, notFound, StewardError, type ErrorDetail } from '../domain/errors.js';
+import { FILTER_TARGETS } from '../domain/filter.js';
 import { localDate } from '../domain/local-time.js';
 import type { Role } from '../domain/roles.js';
 import {
@@ -19,6 +20,7 @@ import { directiveRefuses, EDITABLE_BY_AUTHOR, minutesOverLimit, personalOutside
 import { WorkCalendar } from '../engine/rules/work-calendar.js';
 import { sendToOutbox, type OutboxAction } from '../sources/social-outbox.js';
 import { appendAudit } from '../store/audit-log.js';
+import { getRestriction, libraryClauses } from '../store/filter.js';
 import type { Executor, Store } from '../store/db.js';
 import { newId, nowIso } from '../store/ids.js';
 import { listRequestTypes } from '../store/requests.js';
@@ -44,6 +46,7 @@ import {
   type WordLists,
 } from '../store/social.js';
 import { hasCurrentAcknowledgement } from './policy-publishing.js';
+import { endFilterRecord, setRestriction, type FilterActor } from './filter-controls.js';
 import { deliverSoon, queueNotification, type Mail } from './notify.js';
 import { isUniqueViolation } from './requests.js';
 
@@ -657,8 +660,12 @@ export interface DirectiveInput {
   reason: string;
 }
 
-/** A supervisor limits or stops a report's public communication (§1.5); it takes effect at once and the person is told. */
-export async function issueDirective(store: Store, mail: Mail, libraryId: string, actor: SocialActor, input: DirectiveInput, now = new Date()): Promise<{ id: string }> {
+/**
+ * A supervisor limits or stops a report's public communication (§1.5); it takes effect at once and
+ * the person is told. Where the library's pack restricts `social-posting` (MLS names it on §1.5), a
+ * stop is also a posting restriction in the real-time filter, ended with the directive.
+ */
+export async function issueDirective(store: Store, mail: Mail, libraryId: string, actor: SocialActor, input: DirectiveInput, now = new Date()): Promise<{ id: string; restrictionId: string | null }> {
   const ctx = await context(store.db, libraryId);
   const problems: ErrorDetail[] = [];
   if (input.kind === 'limit' && !(Number.isInteger(input.minutesPerWeek) && input.minutesPerWeek! >= 0 && input.minutesPerWeek! <= 2400)) problems.push({ field: 'minutesPerWeek', message: 'expected whole minutes per week, 0 to 2400, for a limit' });
@@ -669,10 +676,11 @@ export async function issueDirective(store: Store, mail: Mail, libraryId: string
   const id = newId();
   const at = nowIso(now);
   const clause = ctx.clauses.directive ?? 'social.directive';
+  const replaced = await store.db.selectFrom('social_directives').select(['id', 'restriction_id']).where('library_id', '=', libraryId).where('person_id', '=', input.personId).where('lifted_at', 'is', null).execute();
   await store.db.transaction().execute(async (trx) => {
     // A new directive replaces the one in force.
     await trx.updateTable('social_directives').set({ lifted_at: at, lifted_by_label: `${actor.label} (replaced)` }).where('library_id', '=', libraryId).where('person_id', '=', input.personId).where('lifted_at', 'is', null).execute();
-    await trx.insertInto('social_directives').values({ id, library_id: libraryId, person_id: input.personId, kind: input.kind, minutes_per_week: input.kind === 'limit' ? input.minutesPerWeek! : null, reason: input.reason.trim(), issued_by_id: actor.personId, issued_by_label: actor.label, created_at: at, lifted_at: null, lifted_by_label: null }).execute();
+    await trx.insertInto('social_directives').values({ id, library_id: libraryId, person_id: input.personId, kind: input.kind, minutes_per_week: input.kind === 'limit' ? input.minutesPerWeek! : null, reason: input.reason.trim(), issued_by_id: actor.personId, issued_by_label: actor.label, created_at: at, lifted_at: null, lifted_by_label: null, restriction_id: null }).execute();
     await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: 'social.directive.issue', targetType: 'social_directive', targetId: id, subjectPersonId: input.personId, reason: input.reason.trim(), detail: { kind: input.kind, minutesPerWeek: input.minutesPerWeek ?? null } });
     await queueNotification(trx, mail, {
       libraryId,
@@ -684,7 +692,21 @@ export async function issueDirective(store: Store, mail: Mail, libraryId: string
     }, now);
   });
   deliverSoon(store, mail);
-  return { id };
+  const filterActor: FilterActor = { label: actor.label, userId: actor.userId, roles: actor.roles };
+  for (const r of replaced) await endPostingRestriction(store, libraryId, r.restriction_id, 'the directive was replaced', filterActor, now);
+  let restrictionId: string | null = null;
+  if (input.kind === 'stop' && (await libraryClauses(store.db, libraryId)).some((c) => c.targets.includes(FILTER_TARGETS.socialPosting))) {
+    restrictionId = await setRestriction(store, libraryId, { scope: 'person', subject: input.personId, kind: 'posting', reason: input.reason.trim() }, filterActor, now, mail);
+    await store.db.updateTable('social_directives').set({ restriction_id: restrictionId }).where('id', '=', id).execute();
+  }
+  return { id, restrictionId };
+}
+
+/** Ends the filter restriction that carried a stop, unless someone already lifted it on the filter page. */
+async function endPostingRestriction(store: Store, libraryId: string, restrictionId: string | null, why: string, actor: FilterActor, now: Date): Promise<void> {
+  if (!restrictionId) return;
+  const row = await getRestriction(store.db, libraryId, restrictionId);
+  if (row && !row.lifted_at) await endFilterRecord(store, libraryId, 'restriction', restrictionId, why, actor, now);
 }
 
 export async function liftDirective(store: Store, mail: Mail, libraryId: string, actor: SocialActor, directiveId: string, now = new Date()): Promise<{ personId: string }> {
@@ -696,6 +718,7 @@ export async function liftDirective(store: Store, mail: Mail, libraryId: string,
     await queueNotification(trx, mail, { libraryId, personId: row.person_id, kind: 'social.directive', subject: 'Your supervisor lifted the directive on public Internet communication', body: `${actor.label} lifted the ${row.kind}.`, link: link(libraryId) }, now);
   });
   deliverSoon(store, mail);
+  await endPostingRestriction(store, libraryId, row.restriction_id, 'the supervisor lifted the directive', { label: actor.label, userId: actor.userId, roles: actor.roles }, now);
   return { personId: row.person_id };
 }
 

@@ -828,6 +828,8 @@ export interface SocialDirectivesTable {
   created_at: string;
   lifted_at: string | null;
   lifted_by_label: string | null;
+  /** The filter's posting restriction that carries a stop to the network, if the library's pack restricts social-posting. */
+  restriction_id: string | null;
 }
 
 export interface SocialTimeEntriesTable {

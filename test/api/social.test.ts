@@ -246,9 +246,15 @@ for (const { dialect, skip } of DIALECTS) {
       const refused = await staff.request('POST', `${LIB}/posts/${id}/submit`, { confirm: true });
       assert.equal(refused.statusCode, 403);
       assert.equal(refused.json<Problem>().errors?.[0]?.location, 'SH 620.4 §1.5');
+      // The pack applies the stop as a posting restriction in the real-time filter too.
+      const restriction = await world.store.db.selectFrom('filter_restrictions').select(['id', 'kind', 'scope', 'subject', 'clause_ref', 'lifted_at']).where('id', '=', stop.json<{ restrictionId: string }>().restrictionId).executeTakeFirstOrThrow();
+      assert.deepEqual([restriction.kind, restriction.scope, restriction.subject, restriction.clause_ref, restriction.lifted_at], ['posting', 'person', person.staff, 'SH 620.4 §1.5', null]);
 
       const limit = await supervisor.request('POST', `${LIB}/directives`, { personId: person.staff, kind: 'limit', minutesPerWeek: 30, reason: 'Half an hour a week' });
       assert.equal(limit.statusCode, 201);
+      assert.equal(limit.json<{ restrictionId: string | null }>().restrictionId, null, 'a limit is counted, not filtered');
+      const ended = await world.store.db.selectFrom('filter_restrictions').select('lifted_at').where('id', '=', restriction.id).executeTakeFirstOrThrow();
+      assert.notEqual(ended.lifted_at, null, 'the stop’s filter restriction ends when the limit replaces it');
       const badLimit = await supervisor.request('POST', `${LIB}/directives`, { personId: person.staff, kind: 'limit', reason: 'no' });
       assert.deepEqual(badLimit.json<Problem>().errors?.map((e) => e.field), ['minutesPerWeek', 'reason']);
       const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Chicago' }).format(new Date());

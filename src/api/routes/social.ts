@@ -346,7 +346,7 @@ export const socialRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
   });
 
   app.post(`${base}/directives`, {
-    schema: { tags: ['social'], summary: "A supervisor limits (minutes per week) or stops a report's public communication (§1.5); in force at once, the person is told", params: LibraryParams, body: Type.Object({ personId: Type.String({ maxLength: 64 }), kind: Enum(SOCIAL_DIRECTIVE_KINDS), minutesPerWeek: Type.Optional(Type.Union([Type.Integer(), Type.Null()])), reason: Reason }, { additionalProperties: false }), response: { 201: Type.Object({ id: Type.String() }) } },
+    schema: { tags: ['social'], summary: "A supervisor limits (minutes per week) or stops a report's public communication (§1.5); in force at once, the person is told", params: LibraryParams, body: Type.Object({ personId: Type.String({ maxLength: 64 }), kind: Enum(SOCIAL_DIRECTIVE_KINDS), minutesPerWeek: Type.Optional(Type.Union([Type.Integer(), Type.Null()])), reason: Reason }, { additionalProperties: false }), response: { 201: Type.Object({ id: Type.String(), restrictionId: Type.Union([Type.String(), Type.Null()], { description: 'the filter posting restriction that carries a stop to the network, where the pack restricts social-posting' }) }) } },
   }, async (request, reply) => {
     const { libraryId } = request.params;
     const base = authorize(request, 'directory.view', libraryId);

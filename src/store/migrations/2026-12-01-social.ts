@@ -104,6 +104,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
     .addColumn('lifted_at', 'varchar(32)')
     .addColumn('lifted_by_label', 'varchar(255)')
+    // A stop is also a posting restriction in the real-time filter (the pack's restrict social-posting).
+    .addColumn('restriction_id', 'varchar(36)')
     .execute();
   await db.schema.createIndex('social_directives_person').on('social_directives').columns(['library_id', 'person_id', 'created_at']).execute();
 

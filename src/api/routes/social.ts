@@ -4,27 +4,10 @@ import { forbidden, notFound } from '../../domain/errors.js';
 import { FILTER_TARGETS } from '../../domain/filter.js';
 import { SOCIAL_ACCOUNT_KINDS, SOCIAL_ACTIONS, SOCIAL_DIRECTIVE_KINDS, SOCIAL_MEDIA_KINDS, SOCIAL_PERMISSIONS, SOCIAL_POST_KINDS, SOCIAL_POST_STATES, SOCIAL_PURPOSES, socialCan, type SocialPostState } from '../../domain/social.js';
 import { policyRoles } from '../../app/filter-controls.js';
-import {
-  createAccount,
-  createDraft,
-  decidePost,
-  deletePost,
-  directiveOf,
-  editPublished,
-  grantRepresentative,
-  issueDirective,
-  liftDirective,
-  logTime,
-  retryDelivery,
-  revokeRepresentative,
-  screenText,
-  standingOf,
-  submitPost,
-  updateAccount,
-  updateDraft,
-  updateSettings,
-  type SocialActor,
-} from '../../app/social.js';
+import { createAccount, grantRepresentative, revokeRepresentative, updateAccount } from '../../app/social-accounts.js';
+import { directiveOf, issueDirective, liftDirective, logTime } from '../../app/social-directives.js';
+import { createDraft, decidePost, deletePost, editPublished, retryDelivery, submitPost, updateDraft, updateSettings } from '../../app/social-posts.js';
+import { screenText, standingOf, type SocialActor } from '../../app/social.js';
 import { appendAudit } from '../../store/audit-log.js';
 import { relationTo } from '../../store/directory.js';
 import { reportsOf } from '../../store/filter.js';

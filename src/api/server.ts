@@ -31,6 +31,7 @@ import { caseRoutes } from './routes/cases.js';
 import { obligationRoutes } from './routes/obligations.js';
 import { manualStepRoutes } from './routes/manual-steps.js';
 import { mentionRoutes } from './routes/mentions.js';
+import { socialRoutes } from './routes/social.js';
 import { createMailer, type Mailer } from '../sources/mailer.js';
 
 export interface ServerOptions {
@@ -63,7 +64,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(swagger, {
     openapi: {
       info: { title: 'Steward API', version: '0.1.0', description: "Steward runs a library's staff technology-use policy. Errors are RFC 9457 problem details; every state-changing request needs the x-csrf-token header from GET /api/session/csrf." },
-      tags: [{ name: 'session' }, { name: 'policies' }, { name: 'directory' }, { name: 'imports' }, { name: 'audit' }, { name: 'filter' }, { name: 'monitoring' }, { name: 'cases' }, { name: 'training' }, { name: 'requests' }, { name: 'notifications' }, { name: 'system' }],
+      tags: [{ name: 'session' }, { name: 'policies' }, { name: 'directory' }, { name: 'imports' }, { name: 'audit' }, { name: 'filter' }, { name: 'monitoring' }, { name: 'cases' }, { name: 'training' }, { name: 'requests' }, { name: 'social' }, { name: 'notifications' }, { name: 'system' }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
@@ -112,6 +113,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(obligationRoutes(ctx));
   await app.register(manualStepRoutes(ctx));
   await app.register(mentionRoutes(ctx));
+  await app.register(socialRoutes(ctx));
 
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   if (existsSync(path.join(webDir, 'index.html'))) {

@@ -49,7 +49,8 @@ export const REQUEST_OVERSEERS: readonly Role[] = ['director', 'it_admin', 'hr',
 const link = (libraryId: string, id: string) => `/libraries/${libraryId}/requests/${id}`;
 const CATEGORY = /^[a-z0-9][a-z0-9_-]*$/;
 
-function isUniqueViolation(error: unknown): boolean {
+/** A unique index refused the row, on either dialect. */
+export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; message?: string };
   return e.code === '23505' || /UNIQUE constraint failed/.test(e.message ?? '');
 }

@@ -1,8 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { currentVersion, type Pack } from '../domain/pack.js';
-import { attachVersionText } from '../app/policy-publishing.js';
+import { acknowledgeVersion, attachVersionText } from '../app/policy-publishing.js';
+import { createAccount, grantRepresentative } from '../app/social-accounts.js';
+import { issueDirective, logTime } from '../app/social-directives.js';
+import { createDraft, submitPost, updateSettings } from '../app/social-posts.js';
+import type { SocialActor } from '../app/social.js';
 import type { Role } from '../domain/roles.js';
+import { localDate } from '../domain/local-time.js';
 import { loadLibraryPack } from '../app/library-loader.js';
 import { importLeasesCsv, importStaffCsv, importWorkstationsCsv } from '../app/staff-importer.js';
 import { parseWorkstationsCsv } from '../engine/staff-csv.js';
@@ -16,7 +21,6 @@ import { generateSyntheticLibrary } from './synthetic-staff.js';
 import { generateDemoWebLog, recentWeekdays } from './synthetic-web-log.js';
 import { manualSteps, recordManualStep } from '../app/manual-steps.js';
 import { importMentions } from '../app/mentions.js';
-import { localDate } from '../domain/local-time.js';
 import { addDays } from '../engine/obligations.js';
 
 /** Made-up category lists for the demo traffic (sites under .example). */
@@ -181,4 +185,54 @@ export async function seedDemoRecords(store: Store, packs: Pack[], now = new Dat
     }
   }
   return recorded;
+}
+
+/**
+ * Public communication for a demo library whose pack adopts it (Metropolitan): library accounts, the
+ * patron-name list, the staff login made a Representative (after acknowledging SH 620.4, whose text
+ * must be attached first), a personal account, a few drafts (one stopped by screening), a post whose
+ * delivery failed because no outbox is set yet, a weekly limit and some logged time. All through the
+ * real use-cases. Returns how many posts it wrote.
+ */
+export async function seedDemoSocial(store: Store, pack: Pack, now = new Date()): Promise<number> {
+  if (!pack.library.social) return 0;
+  const libraryId = pack.library.id;
+  const mail = { mailer: null, publicUrl: '' };
+  const actorFor = async (role: Role): Promise<SocialActor> => {
+    const login = demoLogins([pack]).find((l) => l.role === role)!;
+    const user = await store.db.selectFrom('users').select(['id', 'person_id']).where('username', '=', login.username).executeTakeFirstOrThrow();
+    const roles = (await store.db.selectFrom('role_grants').select('role').where('user_id', '=', user.id).where('library_id', '=', libraryId).execute()).map((r) => r.role as Role);
+    return { userId: user.id, personId: user.person_id, label: login.username, roles };
+  };
+  const admin = await actorFor('social_admin');
+  const staff = await actorFor('staff');
+  const supervisor = await actorFor('supervisor');
+  await updateSettings(store, mail, libraryId, admin, { patronNames: ['Dana Whitfield', 'Lee Park'] }, now);
+  const page = await createAccount(store, libraryId, admin, { kind: 'library', platform: 'Facebook', handle: `${pack.library.shortName.toLowerCase()}library`, url: `https://facebook.example/${pack.library.shortName.toLowerCase()}library`, administratorIds: [admin.personId!] }, now);
+  await createAccount(store, libraryId, admin, { kind: 'library', platform: 'Blog', handle: `${pack.library.shortName} Reads`, url: 'https://blog.example/reads', administratorIds: [admin.personId!] }, now);
+  let posts = 0;
+  const hours = await createDraft(store, libraryId, admin, { accountId: page.id, kind: 'post', purpose: 'business', body: 'All branches close at 5 pm on the day before the holiday. E-books and e-audiobooks stay open all night.' }, now);
+  await submitPost(store, mail, libraryId, admin, hours.id, true, now);
+  posts += 1;
+
+  // The staff login becomes a Representative: acknowledgement first (the status depends on it).
+  const version = await store.db
+    .selectFrom('policy_versions as v')
+    .innerJoin('policy_documents as d', 'd.id', 'v.document_id')
+    .select(['v.id', 'v.text_sha256'])
+    .where('v.library_id', '=', libraryId)
+    .where('v.status', '=', 'published')
+    .where('v.text_sha256', 'is not', null)
+    .executeTakeFirst();
+  if (version?.text_sha256 && staff.personId) {
+    await acknowledgeVersion(store, { label: staff.label, userId: staff.userId }, { libraryId, personId: staff.personId, versionId: version.id, textSha256: version.text_sha256, ip: null, userAgent: 'demo-seed' }, now);
+    await grantRepresentative(store, mail, libraryId, admin, staff.personId, "Supervisor's permission: local history group on Facebook", now);
+    const own = await createAccount(store, libraryId, staff, { kind: 'personal', platform: 'Facebook', handle: `${staff.label.split('.').pop()}.reads` }, now);
+    await createDraft(store, libraryId, staff, { accountId: own.id, kind: 'post', purpose: 'business', body: 'Found library card 21234567890123 by the returns slot at Belle Isle; come and collect it.' }, now);
+    await createDraft(store, libraryId, staff, { accountId: own.id, kind: 'comment', purpose: 'business', body: 'The 1920s city directories are on microfilm at the Downtown library; ask at the second-floor desk.', targetUrl: 'https://forum.example/okc-history/t/412' }, now);
+    posts += 2;
+    await issueDirective(store, mail, libraryId, supervisor, { personId: staff.personId, kind: 'limit', minutesPerWeek: 120, reason: 'Two hours a week during the summer reading program' }, now);
+    await logTime(store, mail, libraryId, staff, { date: localDate(now.getTime(), pack.library.timezone), minutes: 45, note: 'Answered questions in the local history group' }, now);
+  }
+  return posts;
 }

@@ -62,7 +62,12 @@ export type Action =
   | 'manual.view'
   | 'manual.record'
   | 'mentions.view'
-  | 'mentions.manage';
+  | 'mentions.manage'
+  // public Internet communication (issue 8, MLS SH 620.4)
+  | 'social.use'
+  | 'social.administer'
+  | 'social.direct'
+  | 'social.oversee';
 
 /** How the actor stands to the person a request is about. */
 export type Relation =
@@ -200,6 +205,17 @@ export const RULES: readonly Rule[] = [
   // may be among the authors.
   { roles: ['social_admin', 'director', 'hr'], actions: ['mentions.view'] },
   { roles: ['social_admin', 'director'], actions: ['mentions.manage'] },
+  // Public Internet communication (MLS SH 620.4). Everyone may open the module for themselves: what
+  // they may then do is the policy's table, checked per action against their standing
+  // (Administrator, Representative, or neither: src/app/social.ts). Public-communication
+  // administrators run accounts, the word lists, the outbox and the approval queue, and grant
+  // Representative status where the library has no request for it. §1.5: a supervisor limits or
+  // stops a report's public communication and sees their time; only where the pack names the
+  // supervisor on `restrict social-posting`. The director and HR see every directive and time log.
+  { roles: 'any', actions: ['social.use'], when: ['self'] },
+  { roles: ['social_admin'], actions: ['social.administer'] },
+  { roles: ['supervisor'], actions: ['social.direct'], when: ['report'], namedByPolicy: true },
+  { roles: MANAGERS, actions: ['social.oversee'] },
 ];
 
 export function rolesIn(actor: Actor, libraryId: string): Role[] {

@@ -13,6 +13,7 @@ export const CONTROL_TYPES = [
   'train',
   'notice',
   'case',
+  'permit',
   'manual',
   'informational',
 ] as const;
@@ -26,6 +27,7 @@ export const CONTROL_DESCRIPTIONS: Record<ControlType, string> = {
   train: 'Covered by recurring training',
   notice: 'Staff are notified',
   case: 'Handled as an investigation case',
+  permit: 'Enforced by a permission check on every action',
   manual: 'A person does this; Steward records it',
   informational: 'Shown to staff; nothing to enforce',
 };

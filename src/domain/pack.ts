@@ -6,6 +6,7 @@ import { ISO_DURATION_PATTERN, STEP_SUBJECT_REGISTERS } from './manual-steps.js'
 import { OUTCOMES } from './cases.js';
 import { WebRuleSchema } from './web-rules.js';
 import { TrainingSchema } from './training.js';
+import { SocialSettingsSchema } from './social.js';
 
 /**
  * The policy-pack format: a library's policy as versioned documents split into clauses, each mapped
@@ -28,6 +29,8 @@ export const ControlSchema = Type.Object(
     request: Type.Optional(Id),
     /** train: the course id. */
     course: Type.Optional(Id),
+    /** permit: the action whose permission check enforces the clause, e.g. `social.upload_media`. */
+    action: Type.Optional(Id),
     /** Who acts, for manual controls and notices. */
     roles: Type.Optional(Type.Array(Lit(ROLES))),
     note: Type.Optional(Type.String()),
@@ -133,6 +136,8 @@ export const LibrarySchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** Public Internet communication (MLS SH 620.4): approval, the card-number format, the spam threshold. */
+    social: Type.Optional(SocialSettingsSchema),
     workHours: Type.Optional(
       Type.Object(
         {

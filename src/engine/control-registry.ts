@@ -1,5 +1,5 @@
 import type { ControlStatus, ControlType } from '../domain/controls.js';
-import type { Control } from '../domain/pack.js';
+import type { Control, LibraryProfile } from '../domain/pack.js';
 
 /**
  * The registry of controls that the code implements today. Coverage is computed from this list,
@@ -15,6 +15,19 @@ export interface ControlImplementation {
   key: string;
   /** Repository path of the module that implements it. */
   implementedBy: string;
+  /**
+   * A module the library must adopt in its pack for this entry to apply: `social` is public Internet
+   * communication (`library.social`). Other packs name `social.screen.*` for conduct in general;
+   * screening only covers what is posted through Steward, so it counts only where the module is used.
+   */
+  requires?: LibraryModule;
+}
+
+export type LibraryModule = 'social';
+
+/** The modules a library's profile adopts. */
+export function libraryModules(library: Partial<Pick<LibraryProfile, 'social'>>): ReadonlySet<LibraryModule> {
+  return new Set<LibraryModule>(library.social ? ['social'] : []);
 }
 
 export const IMPLEMENTED_CONTROLS: readonly ControlImplementation[] = [
@@ -61,15 +74,24 @@ export const IMPLEMENTED_CONTROLS: readonly ControlImplementation[] = [
   { type: 'manual', key: '*', implementedBy: 'src/app/manual-steps.ts' },
   // Public mentions of the library (MLS SH 620.4 §3.2), imported from feeds and CSV and reviewed.
   { type: 'detect', key: 'mentions.*', implementedBy: 'src/app/mentions.ts' },
+  // Public Internet communication (MLS SH 620.4): the policy's table of Administrator and
+  // Representative actions is checked on every action (the pack parser refuses a permit control
+  // naming an unknown action); drafts are screened before posting, each hit citing its clause;
+  // a supervisor's limit or stop is enforced on posting and time beyond a limit is flagged;
+  // personal posts in work time outside breaks and lunch are flagged.
+  { type: 'permit', key: 'social.*', implementedBy: 'src/app/social.ts', requires: 'social' },
+  { type: 'detect', key: 'social.screen.*', implementedBy: 'src/engine/screening/screen.ts', requires: 'social' },
+  { type: 'detect', key: 'social.directive-exceeded', implementedBy: 'src/engine/social.ts', requires: 'social' },
+  { type: 'detect', key: 'social.personal-outside-breaks', implementedBy: 'src/engine/social.ts', requires: 'social' },
 ];
 
 /** The key a control is matched on: the rule, target, request or course it names. */
 export function controlKey(control: Control): string {
-  return control.rule ?? control.target ?? control.request ?? control.course ?? '*';
+  return control.rule ?? control.target ?? control.request ?? control.course ?? control.action ?? '*';
 }
 
-export function controlStatus(control: Control, registry: readonly ControlImplementation[] = IMPLEMENTED_CONTROLS): ControlStatus {
+export function controlStatus(control: Control, registry: readonly ControlImplementation[] = IMPLEMENTED_CONTROLS, modules: ReadonlySet<LibraryModule> = new Set()): ControlStatus {
   const key = controlKey(control);
-  const hit = registry.some((impl) => impl.type === control.type && (impl.key === '*' || impl.key === key || (impl.key.endsWith('.*') && key.startsWith(impl.key.slice(0, -1)))));
+  const hit = registry.some((impl) => impl.type === control.type && (!impl.requires || modules.has(impl.requires)) && (impl.key === '*' || impl.key === key || (impl.key.endsWith('.*') && key.startsWith(impl.key.slice(0, -1)))));
   return hit ? 'implemented' : 'not yet';
 }

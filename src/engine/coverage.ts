@@ -1,7 +1,7 @@
 import type { ClauseKind, ControlStatus, ControlType } from '../domain/controls.js';
 import { CONTROL_TYPES } from '../domain/controls.js';
 import { currentVersion, type Control, type Pack } from '../domain/pack.js';
-import { controlKey, controlStatus, IMPLEMENTED_CONTROLS, type ControlImplementation } from './control-registry.js';
+import { controlKey, controlStatus, IMPLEMENTED_CONTROLS, libraryModules, type ControlImplementation, type LibraryModule } from './control-registry.js';
 
 export interface ControlCoverage {
   type: ControlType;
@@ -36,14 +36,14 @@ export interface CoverageInput {
 }
 
 /** Coverage of clauses grouped by document version, as the packs or the store hold them. */
-export function clausesCoverage(libraryId: string, libraryName: string, inputs: readonly CoverageInput[], registry: readonly ControlImplementation[] = IMPLEMENTED_CONTROLS): LibraryCoverage {
+export function clausesCoverage(libraryId: string, libraryName: string, inputs: readonly CoverageInput[], registry: readonly ControlImplementation[] = IMPLEMENTED_CONTROLS, modules: ReadonlySet<LibraryModule> = new Set()): LibraryCoverage {
   const clauses: ClauseCoverage[] = [];
   for (const input of inputs) {
     for (const clause of input.clauses) {
       const controls = clause.controls.map((control) => ({
         type: control.type,
         key: controlKey(control),
-        status: controlStatus(control, registry),
+        status: controlStatus(control, registry, modules),
         ...(control.note ? { note: control.note } : {}),
       }));
       clauses.push({ documentId: input.documentId, versionId: input.versionId, ref: clause.ref, title: clause.title, kind: clause.kind, controls, status: rollUp(controls.map((c) => c.status)) });
@@ -58,7 +58,7 @@ export function packCoverage(pack: Pack, registry: readonly ControlImplementatio
     const version = currentVersion(doc);
     return { documentId: doc.id, versionId: version.id, clauses: version.clauses };
   });
-  return clausesCoverage(pack.library.id, pack.library.name, inputs, registry);
+  return clausesCoverage(pack.library.id, pack.library.name, inputs, registry, libraryModules(pack.library));
 }
 
 export function summarize(libraryId: string, libraryName: string, clauses: ClauseCoverage[]): LibraryCoverage {

@@ -7,6 +7,7 @@ import { matchExtensions } from './rules/condition.js';
 import { ruleProblems, usesDuring } from './rules/compile.js';
 import { ROLES, isRole } from '../domain/roles.js';
 import { parseRecurrence } from './recurrence.js';
+import { actionOfPermitKey, permitKey, SOCIAL_ACTIONS } from '../domain/social.js';
 
 // verbose: Ajv hands over the failing schema, whose description says in words what was expected.
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
@@ -17,6 +18,7 @@ const REQUIRED_CONTROL_FIELD: Partial<Record<Control['type'], keyof Control>> = 
   detect: 'rule',
   restrict: 'target',
   approve: 'request',
+  permit: 'action',
 };
 
 /**
@@ -127,6 +129,41 @@ function semanticProblems(pack: Pack): Problem[] {
   problems.push(...requestProblemsOf(pack));
   problems.push(...caseworkProblemsOf(pack));
   problems.push(...trainingProblemsOf(pack));
+  problems.push(...socialProblemsOf(pack));
+  return problems;
+}
+
+/**
+ * Public communication: every permit control names an action of the table, the social section's
+ * card-number format compiles and its sections are clauses of the pack.
+ */
+function socialProblemsOf(pack: Pack): Problem[] {
+  const problems: Problem[] = [];
+  const refs = new Set(pack.documents.flatMap((doc) => currentVersion(doc).clauses.map((c) => c.ref)));
+  pack.documents.forEach((doc, d) => {
+    const current = currentVersion(doc);
+    const v = doc.versions.indexOf(current);
+    current.clauses.forEach((clause, c) => {
+      clause.controls.forEach((control, k) => {
+        if (control.type === 'permit' && control.action && !actionOfPermitKey(control.action)) {
+          problems.push({ path: `/documents/${d}/versions/${v}/clauses/${c}/controls/${k}/action`, message: `expected one of ${SOCIAL_ACTIONS.map(permitKey).join(', ')}, got "${control.action}"` });
+        }
+      });
+    });
+  });
+  const social = pack.library.social;
+  if (social) {
+    if (social.cardNumber !== undefined) {
+      try {
+        new RegExp(social.cardNumber, 'g');
+      } catch (error) {
+        problems.push({ path: '/library/social/cardNumber', message: `expected a regular expression: ${(error as Error).message}` });
+      }
+    }
+    for (const [name, ref] of Object.entries(social.sections)) {
+      if (ref !== undefined && !refs.has(ref)) problems.push({ path: `/library/social/sections/${name}`, message: `expected a clause ref of the pack's current versions, got "${ref}"` });
+    }
+  }
   return problems;
 }
 

@@ -635,6 +635,13 @@ export interface Database {
   calendar_tokens: CalendarTokensTable;
   manual_step_records: ManualStepRecordsTable;
   mentions: MentionsTable;
+  social_settings: SocialSettingsTable;
+  social_accounts: SocialAccountsTable;
+  social_representatives: SocialRepresentativesTable;
+  social_posts: SocialPostsTable;
+  social_post_events: SocialPostEventsTable;
+  social_directives: SocialDirectivesTable;
+  social_time_entries: SocialTimeEntriesTable;
 }
 
 export type AuditLogInsert = Omit<AuditLogTable, 'seq'> & { seq: number };
@@ -771,4 +778,119 @@ export interface MentionsTable {
   review_note: string | null;
   updated_at: string;
   updated_by_label: string;
+}
+/** Public Internet communication (2026-12-01-social, MLS SH 620.4). */
+export interface SocialSettingsTable {
+  library_id: string;
+  /** Where published posts, edits and deletions are sent (the library's own relay to its platforms). */
+  outbox_url: string | null;
+  /** Patron names never to appear in a post (JSON array). */
+  patron_names_json: string;
+  /** The library's own words and phrases not to post (JSON array). */
+  extra_terms_json: string;
+  updated_at: string;
+  updated_by_label: string;
+}
+
+export interface SocialAccountsTable {
+  id: string;
+  library_id: string;
+  kind: 'library' | 'personal';
+  platform: string;
+  handle: string;
+  url: string | null;
+  /** The person whose account it is (personal accounts); null for the library's own. */
+  owner_id: string | null;
+  /** People who administer it (JSON array of person ids). */
+  administrators_json: string;
+  created_at: string;
+  created_by_label: string;
+  updated_at: string;
+  retired_at: string | null;
+}
+
+/** Representative status granted directly by an administrator, where no approved request holds it. */
+export interface SocialRepresentativesTable {
+  id: string;
+  library_id: string;
+  person_id: string;
+  reason: string;
+  granted_by_id: string | null;
+  granted_by_label: string;
+  created_at: string;
+  revoked_at: string | null;
+  revoked_by_label: string | null;
+}
+
+export interface SocialPostsTable {
+  id: string;
+  library_id: string;
+  number: number;
+  account_id: string;
+  author_id: string;
+  kind: 'post' | 'comment' | 'like';
+  purpose: 'business' | 'personal';
+  body: string;
+  /** The thread commented on or the post liked. */
+  target_url: string | null;
+  /** Attachments: JSON array of { kind: image|video, url }. */
+  media_json: string;
+  state: 'draft' | 'pending_approval' | 'returned' | 'published' | 'failed' | 'deleted';
+  /** The last screening: JSON { hits, blocked, listsVersion }. */
+  screening_json: string;
+  confirmed_at: string | null;
+  approved_by_id: string | null;
+  approved_at: string | null;
+  published_at: string | null;
+  remote_id: string | null;
+  outbox_error: string | null;
+  /** Set when a re-screen after the word lists changed finds a problem in a published post. */
+  flagged_at: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The archive: every version, decision, delivery, edit and deletion of a post, numbered, never changed. */
+export interface SocialPostEventsTable {
+  id: string;
+  library_id: string;
+  post_id: string;
+  seq: number;
+  action: string;
+  actor_id: string | null;
+  actor_label: string;
+  version: number;
+  body: string;
+  media_json: string;
+  detail_json: string;
+  at: string;
+}
+
+export interface SocialDirectivesTable {
+  id: string;
+  library_id: string;
+  person_id: string;
+  kind: 'limit' | 'stop';
+  minutes_per_week: number | null;
+  reason: string;
+  issued_by_id: string | null;
+  issued_by_label: string;
+  created_at: string;
+  lifted_at: string | null;
+  lifted_by_label: string | null;
+  /** The filter's posting restriction that carries a stop to the network, if the library's pack restricts social-posting. */
+  restriction_id: string | null;
+}
+
+export interface SocialTimeEntriesTable {
+  id: string;
+  library_id: string;
+  person_id: string;
+  /** Library-local date the time was spent. */
+  on_date: string;
+  minutes: number;
+  note: string;
+  created_at: string;
+  created_by_label: string;
 }

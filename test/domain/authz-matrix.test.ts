@@ -131,6 +131,10 @@ const EXPECTED: Record<Action, Expect> = {
   'manual.record': everywhere(['director', 'consortium_admin']),
   'mentions.view': everywhere(['social_admin', 'director', 'hr']),
   'mentions.manage': everywhere(['social_admin', 'director']),
+  'social.use': { self: 'all' },
+  'social.administer': everywhere(['social_admin']),
+  'social.direct': {},
+  'social.oversee': everywhere(['director', 'hr']),
 };
 
 /**
@@ -152,6 +156,7 @@ const WHEN_NAMED_BY_POLICY: Partial<Record<Action, Expect>> = {
     none: ['supervisor', 'associate_director', 'staff', 'hr', 'it_admin', 'social_admin', 'auditor'],
     recipient: ['hr', 'it_admin', 'social_admin', 'auditor'],
   },
+  'social.direct': { report: ['supervisor'] },
 };
 
 const actorWith = (role: Role): Actor => ({

@@ -30,6 +30,7 @@ import { PublishingPage } from './pages/Publishing.js';
 import { TeamPage } from './pages/Team.js';
 import { ManualStepsPage } from './pages/ManualSteps.js';
 import { MentionsPage } from './pages/Mentions.js';
+import { SocialPage } from './pages/Social.js';
 import { matchRoute, navigate, paths, useLocation, type Route } from './router.js';
 import { allowed, defaultLibrary, SessionContext, type SessionContextValue } from './session.js';
 import type { Me } from './types.js';
@@ -98,6 +99,8 @@ function Page({ route }: { route: Route }) {
       return <ManualStepsPage libraryId={route.libraryId} />;
     case 'mentions':
       return <MentionsPage libraryId={route.libraryId} />;
+    case 'social':
+      return <SocialPage libraryId={route.libraryId} tab={route.tab} />;
     case 'password':
       return <ChangePasswordPage />;
     case 'home':

@@ -41,7 +41,12 @@ export type Route =
   | { name: 'publishing'; libraryId: string; documentKey: string }
   | { name: 'manualSteps'; libraryId: string }
   | { name: 'mentions'; libraryId: string }
+  /** Public Internet communication (MLS SH 620.4): posts, approval queue, accounts, directives and time, settings. */
+  | { name: 'social'; libraryId: string; tab: SocialTab }
   | { name: 'notFound'; path: string };
+
+export const SOCIAL_TABS = ['posts', 'queue', 'accounts', 'directives', 'settings'] as const;
+export type SocialTab = (typeof SOCIAL_TABS)[number];
 
 export interface HashLocation {
   path: string;
@@ -124,6 +129,7 @@ export function matchRoute(path: string): Route {
     if (section === 'publishing' && a && !b) return { name: 'publishing', libraryId, documentKey: a };
     if (section === 'manual-steps' && !a) return { name: 'manualSteps', libraryId };
     if (section === 'mentions' && !a) return { name: 'mentions', libraryId };
+    if (section === 'social' && !b && (!a || (SOCIAL_TABS as readonly string[]).includes(a))) return { name: 'social', libraryId, tab: (a as SocialTab | undefined) ?? 'posts' };
   }
   return { name: 'notFound', path };
 }
@@ -172,6 +178,7 @@ export const paths = {
   publishing: (lib: string, documentKey: string) => `/libraries/${encodeURIComponent(lib)}/publishing/${encodeURIComponent(documentKey)}`,
   manualSteps: (lib: string) => `/libraries/${encodeURIComponent(lib)}/manual-steps`,
   mentions: (lib: string) => `/libraries/${encodeURIComponent(lib)}/mentions`,
+  social: (lib: string, tab: SocialTab = 'posts') => `/libraries/${encodeURIComponent(lib)}/social${tab === 'posts' ? '' : `/${tab}`}`,
 };
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {

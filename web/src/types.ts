@@ -18,6 +18,8 @@ export interface SessionLibrary {
   roles: Role[];
   /** Per restrict target, the roles the library's policy names on it (authz Target.policyRoles). */
   policyRoles: Record<string, Role[]>;
+  /** Whether the library's pack adopts public Internet communication. */
+  social: boolean;
 }
 
 export interface Me {

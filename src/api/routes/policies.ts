@@ -1,9 +1,10 @@
+import type { LibraryProfile } from '../../domain/pack.js';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CLAUSE_KINDS, CONTROL_TYPES } from '../../domain/controls.js';
 import { notFound } from '../../domain/errors.js';
 import { librariesOf } from '../../domain/authz.js';
 import { clausesCoverage, type LibraryCoverage } from '../../engine/coverage.js';
-import { controlKey, controlStatus } from '../../engine/control-registry.js';
+import { controlKey, controlStatus, IMPLEMENTED_CONTROLS, libraryModules, type LibraryModule } from '../../engine/control-registry.js';
 import { currentClauses, listClauses, listDocuments } from '../../store/policies.js';
 import { listLibraries } from '../../store/directory.js';
 import { authorize, requireActor } from '../auth.js';
@@ -35,9 +36,15 @@ const CoverageView = Type.Object({
   clauses: Type.Optional(Type.Array(Type.Object({ documentId: Type.String(), versionId: Type.String(), ref: Type.String(), title: Type.String(), kind: Type.String(), status: Type.String(), controls: Type.Array(ControlView) }))),
 });
 
+/** The modules a stored library adopts (from its pack's library section). */
+async function modulesOf(store: Store, libraryId: string): Promise<ReadonlySet<LibraryModule>> {
+  const row = await store.db.selectFrom('libraries').select('profile_json').where('id', '=', libraryId).executeTakeFirst();
+  return libraryModules(row ? (JSON.parse(row.profile_json) as Partial<LibraryProfile>) : {});
+}
+
 export async function libraryCoverage(store: Store, libraryId: string, libraryName: string): Promise<LibraryCoverage> {
   const current = await currentClauses(store.db, libraryId);
-  return clausesCoverage(libraryId, libraryName, current.map((c) => ({ documentId: c.documentKey, versionId: c.versionKey, clauses: c.clauses })));
+  return clausesCoverage(libraryId, libraryName, current.map((c) => ({ documentId: c.documentKey, versionId: c.versionKey, clauses: c.clauses })), IMPLEMENTED_CONTROLS, await modulesOf(store, libraryId));
 }
 
 export const policyRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => async (app) => {
@@ -84,8 +91,9 @@ export const policyRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
         (!kind || c.kind === kind) &&
         (!control || c.controls.some((k) => k.type === control)),
     );
+    const modules = await modulesOf(ctx.store, libraryId);
     const items = all.slice(offset, offset + limit).map((c) => {
-      const controls = c.controls.map((k) => ({ type: k.type, key: controlKey(k), status: controlStatus(k), ...(k.note ? { note: k.note } : {}), ...(k.roles ? { roles: k.roles } : {}) }));
+      const controls = c.controls.map((k) => ({ type: k.type, key: controlKey(k), status: controlStatus(k, IMPLEMENTED_CONTROLS, modules), ...(k.note ? { note: k.note } : {}), ...(k.roles ? { roles: k.roles } : {}) }));
       const done = controls.filter((k) => k.status === 'implemented').length;
       return { ...c, controls, status: done === controls.length ? 'implemented' : done === 0 ? 'not yet' : 'partial' };
     });

@@ -3,6 +3,7 @@ import { ROLES } from '../../domain/roles.js';
 import { changePassword, signIn, signOut } from '../../app/users.js';
 import { listLibraries } from '../../store/directory.js';
 import { policyRolesByTarget } from '../../store/filter.js';
+import { socialLibrary } from '../../store/social.js';
 import { librariesOf, type Actor } from '../../domain/authz.js';
 import { cookieOptions, requireActor, SESSION_COOKIE } from '../auth.js';
 import type { ApiContext } from '../context.js';
@@ -21,6 +22,8 @@ const Me = Type.Object({
       roles: Type.Array(Type.Unsafe<string>({ type: 'string', enum: [...ROLES] })),
       /** Per restrict target, the roles the library's policy names on it (authz Target.policyRoles), so the UI asks the same rules. */
       policyRoles: Type.Record(Type.String(), Type.Array(Type.Unsafe<string>({ type: 'string', enum: [...ROLES] }))),
+      /** Whether the library's pack adopts public Internet communication (`library.social`). */
+      social: Type.Boolean(),
     }),
   ),
 });
@@ -35,7 +38,7 @@ export const sessionRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asy
       personId: actor.personId,
       personName: person?.name ?? null,
       homeLibraryId: actor.homeLibraryId,
-      libraries: await Promise.all(libraries.map(async (l) => ({ id: l.id, name: l.name, shortName: l.short_name, roles: actor.grants.filter((g) => g.libraryId === l.id).map((g) => g.role), policyRoles: await policyRolesByTarget(ctx.store.db, l.id) }))),
+      libraries: await Promise.all(libraries.map(async (l) => ({ id: l.id, name: l.name, shortName: l.short_name, roles: actor.grants.filter((g) => g.libraryId === l.id).map((g) => g.role), policyRoles: await policyRolesByTarget(ctx.store.db, l.id), social: (await socialLibrary(ctx.store.db, l.id))?.social !== undefined }))),
     };
   };
 

@@ -12,7 +12,7 @@ import { createMailer } from '../../sources/mailer.js';
 import { categoriesFromEnv } from '../../api/routes/squid-ingest.js';
 import { loadLibraryPack } from '../../app/library-loader.js';
 import { prepareMonitoring } from '../../app/web-ingest.js';
-import { attachDemoPolicyTexts, DEMO_PASSWORD, demoLogins, seedDemo, seedDemoRecords, type DemoLogin } from '../../demo/seed.js';
+import { attachDemoPolicyTexts, DEMO_PASSWORD, demoLogins, seedDemo, seedDemoRecords, seedDemoSocial, type DemoLogin } from '../../demo/seed.js';
 import { loadShippedPacks } from '../../sources/pack-files.js';
 import { parseAllowList, startSquidTcpReceiver, type SquidTcpReceiver } from '../../sources/squid-tcp-receiver.js';
 import { loadConfig } from '../../config/config.js';
@@ -71,6 +71,10 @@ export function registerServe(program: Command): void {
           logins = await seedDemo(store, packs, (step) => console.log(`  ${step}`));
           const texts = await attachDemoPolicyTexts(store, packs);
           if (texts > 0) console.log(`  attached the text of ${texts} policy version(s) from the shared policies folder`);
+          for (const pack of packs) {
+            const posts = await seedDemoSocial(store, pack);
+            if (posts > 0) console.log(`  public communication for ${pack.library.name}: accounts and ${posts} post(s)`);
+          }
           console.log(`  recorded ${await seedDemoRecords(store, packs)} manual step(s) and imported demo mentions`);
         } else {
           for (const pack of packs) await loadLibraryPack(store, pack, 'demo-refresh');

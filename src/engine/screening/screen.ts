@@ -1,5 +1,6 @@
 import { findPhoneNumbersInText } from 'libphonenumber-js';
 import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from 'obscenity';
+import type { ScreenRule } from '../../domain/social.js';
 
 /**
  * Screening a draft before it is posted publicly (Metropolitan Library System SH 620.4 §1.2–§1.4,
@@ -12,6 +13,9 @@ import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from 'o
 
 export type HitKind =
   | 'profanity'
+  | 'slur'
+  | 'discriminatory'
+  | 'listed_term'
   | 'threat'
   | 'personal_attack'
   | 'card_number'
@@ -23,9 +27,28 @@ export type HitKind =
   | 'repetition'
   | 'all_caps';
 
+/** The pack's screening rule (`detect social.screen.<rule>`) each kind of hit belongs to. */
+export const RULE_OF_HIT: Record<HitKind, ScreenRule> = {
+  profanity: 'obscene',
+  listed_term: 'obscene',
+  slur: 'discrimination',
+  discriminatory: 'discrimination',
+  threat: 'threat',
+  personal_attack: 'harassment',
+  card_number: 'confidential',
+  email: 'confidential',
+  phone: 'confidential',
+  street_address: 'confidential',
+  patron_name: 'confidential',
+  too_many_links: 'spam',
+  repetition: 'spam',
+  all_caps: 'spam',
+};
+
 export interface ScreeningHit {
   kind: HitKind;
-  /** The clause the hit offends, by pack ref. */
+  rule: ScreenRule;
+  /** The clause the hit offends, by pack ref (the rule's name where the library's pack cites none). */
   clause: string;
   /** Character offsets [start, end) in the text; the whole text for text-wide signals. */
   start: number;
@@ -40,11 +63,14 @@ export interface ScreeningConfig {
   cardNumberPattern?: string;
   /** Names of patrons who must never be named in public posts. */
   patronNames?: readonly string[];
+  /** The library's own list of words and phrases not to post, on top of the profanity library. */
+  extraTerms?: readonly string[];
   /** More links than this is a spam signal. Default 3. */
   maxLinks?: number;
   /** ISO country for phone numbers written without a country code. Default US. */
   phoneRegion?: 'US' | 'CA' | 'GB' | 'AU';
-  clauses: { conduct: string; confidentiality: string; spam: string };
+  /** The clause each rule cites: the first current clause whose `detect social.screen.<rule>` control names it. */
+  clauses: Partial<Record<ScreenRule, string>>;
 }
 
 export interface ScreeningResult {
@@ -65,6 +91,14 @@ const ATTACKS = [
   /\b(?:kill yourself|kys|go die)\b/gi,
   /\byou(?:'|’)?re\s+(?:an?\s+)?(?:idiot|moron|stupid|worthless|pathetic|loser|disgrace|joke)\b/gi,
   /\b(?:shut up|nobody (?:likes|cares about) you)\b/gi,
+];
+// The dataset's slurs: a match on one of these is discriminatory language, not mere profanity.
+const SLURS = new Set(['abo', 'abeed', 'africoon', 'arabush', 'boonga', 'chingchong', 'chink', 'dyke', 'fag', 'kike', 'negro', 'nigger', 'retard', 'spastic', 'tranny']);
+// Plain forms of telling a group it does not belong; the dataset covers slurs, not sentences.
+const DISCRIMINATORY = [
+  /\bgo back (?:to|where) (?:your|you|they|their) (?:own )?(?:country|came from|belong)\b/gi,
+  /\b(?:all|those|these) (?:immigrants|foreigners|muslims|jews|christians|blacks|whites|asians|mexicans|gays|women|men|old people|disabled people) (?:are|should)\b/gi,
+  /\bno (?:immigrants|foreigners|muslims|jews|blacks|gays) (?:allowed|welcome)\b/gi,
 ];
 const EMAIL = /\b[A-Z0-9._%+-]+@[A-Z0-9.-]+\.[A-Z]{2,}\b/gi;
 const STREET = /\b\d{1,6}\s+(?:[NSEW]\.?\s+)?(?:[A-Z][A-Za-z]+\s+){1,4}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Ct|Court|Way|Pl|Place|Pkwy|Parkway|Ter|Terrace|Cir|Circle|Hwy|Highway)\b\.?/g;
@@ -101,37 +135,58 @@ function shouting(text: string): boolean {
 
 export function screenPost(text: string, config: ScreeningConfig): ScreeningResult {
   const hits: ScreeningHit[] = [];
-  const { conduct, confidentiality, spam } = config.clauses;
-  const add = (kind: HitKind, clause: string, start: number, end: number, message: string, blocking = true) => hits.push({ kind, clause, start, end, message, blocking });
+  const add = (kind: HitKind, start: number, end: number, message: string, blocking = true) => {
+    const rule = RULE_OF_HIT[kind];
+    hits.push({ kind, rule, clause: config.clauses[rule] ?? `social.screen.${rule}`, start, end, message, blocking });
+  };
 
   const seen = new Set<string>();
   for (const m of profanity.getAllMatches(text, true)) {
     const key = `${m.startIndex}:${m.endIndex}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    add('profanity', conduct, m.startIndex, m.endIndex + 1, `"${text.slice(m.startIndex, m.endIndex + 1)}" is obscene, profane or a slur`);
+    const word = englishDataset.getPayloadWithPhraseMetadata(m).phraseMetadata?.originalWord ?? '';
+    const shown = text.slice(m.startIndex, m.endIndex + 1);
+    if (SLURS.has(word)) add('slur', m.startIndex, m.endIndex + 1, `"${shown}" is a slur`);
+    else add('profanity', m.startIndex, m.endIndex + 1, `"${shown}" is obscene or profane`);
   }
-  for (const p of THREATS) for (const [s, e] of allMatches(p, text)) add('threat', conduct, s, e, `"${text.slice(s, e)}" reads as a threat`);
-  for (const p of ATTACKS) for (const [s, e] of allMatches(p, text)) add('personal_attack', conduct, s, e, `"${text.slice(s, e)}" is a personal attack`);
+  for (const term of config.extraTerms ?? []) {
+    const trimmed = term.trim();
+    if (trimmed.length < 2) continue;
+    for (const [s, e] of allMatches(wholeWords(trimmed), text)) add('listed_term', s, e, `"${text.slice(s, e)}" is on the library's list of words not to post`);
+  }
+  for (const p of DISCRIMINATORY) for (const [s, e] of allMatches(p, text)) add('discriminatory', s, e, `"${text.slice(s, e)}" is discriminatory`);
+  for (const p of THREATS) for (const [s, e] of allMatches(p, text)) add('threat', s, e, `"${text.slice(s, e)}" reads as a threat`);
+  for (const p of ATTACKS) for (const [s, e] of allMatches(p, text)) add('personal_attack', s, e, `"${text.slice(s, e)}" is a personal attack`);
 
   if (config.cardNumberPattern) {
-    for (const [s, e] of allMatches(new RegExp(config.cardNumberPattern, 'g'), text)) add('card_number', confidentiality, s, e, 'looks like a library card number');
+    for (const [s, e] of allMatches(new RegExp(config.cardNumberPattern, 'g'), text)) add('card_number', s, e, 'looks like a library card number');
   }
-  for (const [s, e] of allMatches(EMAIL, text)) add('email', confidentiality, s, e, `${text.slice(s, e)} is an e-mail address`);
-  for (const p of findPhoneNumbersInText(text, config.phoneRegion ?? 'US')) add('phone', confidentiality, p.startsAt, p.endsAt, `${text.slice(p.startsAt, p.endsAt)} is a phone number`);
-  for (const [s, e] of allMatches(STREET, text)) add('street_address', confidentiality, s, e, `"${text.slice(s, e)}" looks like a street address`);
+  for (const [s, e] of allMatches(EMAIL, text)) add('email', s, e, `${text.slice(s, e)} is an e-mail address`);
+  for (const p of findPhoneNumbersInText(text, config.phoneRegion ?? 'US')) add('phone', p.startsAt, p.endsAt, `${text.slice(p.startsAt, p.endsAt)} is a phone number`);
+  for (const [s, e] of allMatches(STREET, text)) add('street_address', s, e, `"${text.slice(s, e)}" looks like a street address`);
   for (const name of config.patronNames ?? []) {
     const trimmed = name.trim();
     if (trimmed.length < 3) continue;
-    for (const [s, e] of allMatches(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(trimmed).replace(/\s+/g, '\\s+')}(?![\\p{L}\\p{N}])`, 'giu'), text)) add('patron_name', confidentiality, s, e, `names a patron (${trimmed})`);
+    for (const [s, e] of allMatches(wholeWords(trimmed), text)) add('patron_name', s, e, `names a patron (${trimmed})`);
   }
 
-  const links = allMatches(LINK, text);
+  const links = linksIn(text);
   const maxLinks = config.maxLinks ?? 3;
-  if (links.length > maxLinks) add('too_many_links', spam, links[maxLinks]![0], links[links.length - 1]![1], `${links.length} links; more than ${maxLinks} reads as spam`, false);
-  if (repetition(text)) add('repetition', spam, 0, text.length, 'the same words are repeated over and over', false);
-  if (shouting(text)) add('all_caps', spam, 0, text.length, 'mostly capital letters reads as shouting', false);
+  if (links.length > maxLinks) add('too_many_links', links[maxLinks]![0], links[links.length - 1]![1], `${links.length} links; more than ${maxLinks} reads as spam`, false);
+  if (repetition(text)) add('repetition', 0, text.length, 'the same words are repeated over and over', false);
+  if (shouting(text)) add('all_caps', 0, text.length, 'mostly capital letters reads as shouting', false);
 
   hits.sort((a, b) => a.start - b.start || a.kind.localeCompare(b.kind));
   return { hits, blocked: hits.some((h) => h.blocking) };
+}
+
+/** A word or phrase matched whole, case-insensitively, with any run of spaces between its words. */
+function wholeWords(phrase: string): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(phrase).replace(/\s+/g, '\\s+')}(?![\\p{L}\\p{N}])`, 'giu');
+}
+
+/** The links in a text (http(s) addresses and www. names), as [start, end) offsets. */
+export function linksIn(text: string): Array<[number, number]> {
+  return allMatches(LINK, text);
 }

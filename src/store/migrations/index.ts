@@ -9,6 +9,7 @@ import * as webEventsCompact from './2026-11-27-web-events-compact.js';
 import * as cases from './2026-11-28-cases.js';
 import * as acknowledgementTraining from './2026-11-29-acknowledgement-training.js';
 import * as requests from './2026-11-30-requests.js';
+import * as social from './2026-12-01-social.js';
 import * as manualRecords from './2026-12-02-manual-records.js';
 import * as leaseMac from './2026-12-04-lease-mac.js';
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-28-cases': cases,
   '2026-11-29-acknowledgement-training': acknowledgementTraining,
   '2026-11-30-requests': requests,
+  '2026-12-01-social': social,
   '2026-12-02-manual-records': manualRecords,
   '2026-12-04-lease-mac': leaseMac,
 };

@@ -6,7 +6,7 @@ import { SOCIAL_ACTIONS, SOCIAL_PERMISSIONS, socialCan } from '../../../src/doma
 const config: ScreeningConfig = {
   cardNumberPattern: '\\b2\\d{13}\\b',
   patronNames: ['Maria Delgado'],
-  clauses: { conduct: 'SH 620.4 §1.2', confidentiality: 'SH 620.4 §1.3', spam: 'SH 620.4 §1.4-NO-SPAM' },
+  clauses: { obscene: 'SH 620.4 §1.2', threat: 'SH 620.4 §1.2', harassment: 'SH 620.4 §1.2', discrimination: 'SH 620.4 §1.2', confidential: 'SH 620.4 §1.3', spam: 'SH 620.4 §1.4-NO-SPAM' },
 };
 const kinds = (text: string, c = config) => screenPost(text, c).hits.map((h) => h.kind);
 
@@ -31,6 +31,19 @@ test('profanity (also disguised), threats and personal attacks cite the conduct 
   const r = screenPost('What the fuck', config);
   assert.equal(r.hits[0]!.clause, 'SH 620.4 §1.2');
   assert.equal(r.blocked, true);
+});
+
+test('slurs and discriminatory sentences are discrimination, not mere profanity; the library may list its own words', () => {
+  const slur = screenPost('what a retard', config);
+  assert.deepEqual(slur.hits.map((h) => [h.kind, h.rule, h.clause]), [['slur', 'discrimination', 'SH 620.4 §1.2']]);
+  assert.deepEqual(kinds('They should go back to their country'), ['discriminatory']);
+  assert.deepEqual(kinds('Ask about the Bookmobile Blowout sale', { ...config, extraTerms: ['bookmobile  blowout'] }), ['listed_term']);
+  assert.deepEqual(kinds('The bookmobiles are out', { ...config, extraTerms: ['bookmobile'] }), [], 'listed words match whole words only');
+});
+
+test('a rule the pack cites no clause for names the rule instead', () => {
+  const r = screenPost('What the fuck', { clauses: {} });
+  assert.deepEqual(r.hits.map((h) => h.clause), ['social.screen.obscene']);
 });
 
 test('spam signals warn without blocking', () => {

@@ -4,8 +4,8 @@ import { ROLE_LABELS, isRole } from '../../../src/domain/roles.js';
 import { href, navigate, paths, type Route } from '../router.js';
 import { allowed, managesFilter, useSession } from '../session.js';
 
-type Section = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'password' | 'notifications' | 'requests' | 'registers' | 'reportConcern' | 'concerns' | 'cases' | 'notices' | 'dataAccess' | 'obligations' | 'team' | 'manualSteps' | 'mentions' | null;
-type IconName = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'requests' | 'registers' | 'concern' | 'cases' | 'notices' | 'obligations' | 'team' | 'manualSteps' | 'mentions';
+type Section = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'password' | 'notifications' | 'requests' | 'registers' | 'reportConcern' | 'concerns' | 'cases' | 'notices' | 'dataAccess' | 'obligations' | 'team' | 'manualSteps' | 'mentions' | 'social' | null;
+type IconName = 'dashboard' | 'policies' | 'directory' | 'findings' | 'webReports' | 'filter' | 'audit' | 'requests' | 'registers' | 'concern' | 'cases' | 'notices' | 'obligations' | 'team' | 'manualSteps' | 'mentions' | 'social';
 
 function sectionOf(route: Route): Section {
   switch (route.name) {
@@ -61,6 +61,8 @@ function sectionOf(route: Route): Section {
       return 'mentions';
     case 'publishing':
       return 'policies';
+    case 'social':
+      return 'social';
     default:
       return null;
   }
@@ -77,6 +79,7 @@ function Icon({ name }: { name: IconName }) {
     filter: 'M3 5h18l-7 8v6l-4 2v-8L3 5z',
     requests: 'M5 3h10l4 4v14H5V3zm3 9l3 3 5-6',
     registers: 'M4 4h16v16H4V4zm0 5h16M4 14h16M9 4v16',
+    social: 'M4 5h16v10H9l-5 4V5zm4 4h8M8 12h5',
     concern: 'M4 4h16v12H8l-4 4V4zm8 3v4m0 3v.01',
     cases: 'M3 7h18v13H3V7zm5 0V4h8v3M3 12h18',
     notices: 'M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9m4.3 13a2 2 0 0 0 3.4 0',
@@ -159,6 +162,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
       : section === 'team' && allowed(me, 'compliance.team', next) ? paths.team(next)
       : section === 'manualSteps' ? paths.manualSteps(next)
       : section === 'mentions' && allowed(me, 'mentions.view', next) ? paths.mentions(next)
+      : section === 'social' && me.libraries.find((l) => l.id === next)?.social ? paths.social(next)
       : paths.dashboard(next);
     navigate(target);
   };
@@ -229,6 +233,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
             {link('requests', paths.requests(libraryId), 'Requests', 'requests')}
             {link('manualSteps', paths.manualSteps(libraryId), 'Manual steps', 'manualSteps')}
             {canRegisters && link('registers', paths.registers(libraryId), 'Registers', 'registers')}
+            {library?.social && link('social', paths.social(libraryId), 'Public communication', 'social')}
             {hasObligations && link('obligations', paths.obligations(libraryId), 'My acknowledgements & training', 'obligations')}
             {seesTeam && link('team', paths.team(libraryId), allowed(me, 'compliance.view', libraryId, 'other') ? 'Staff training' : 'My team', 'team')}
             {(seesAllFindings || seesOwnFindings) && link('findings', paths.findings(libraryId), seesAllFindings ? 'Findings' : 'My findings', 'findings')}

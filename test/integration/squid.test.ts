@@ -46,8 +46,23 @@ function systemUser(name: string): { uid: number; gid: number } | null {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
-/** GET an absolute URL through an HTTP proxy. */
-function viaProxy(proxyPort: number, url: string): Promise<{ status: number; body: string }> {
+/**
+ * GET an absolute URL through an HTTP proxy. A refused connection is tried again for a few seconds:
+ * on a busy machine Squid has been seen to log that it accepts connections a moment before it does,
+ * and a refused connection never reaches Squid's log, so retrying adds no line.
+ */
+async function viaProxy(proxyPort: number, url: string): Promise<{ status: number; body: string }> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await proxyGet(proxyPort, url);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || attempt >= 20) throw error;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+function proxyGet(proxyPort: number, url: string): Promise<{ status: number; body: string }> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port: proxyPort, method: 'GET', path: url, headers: { host: target.host } }, (res) => {

@@ -22,6 +22,16 @@ export function ErrorAlert({ error, children }: { error?: unknown; children?: Re
   );
 }
 
+/** What just succeeded, announced politely; nothing when there is nothing to say. */
+export function SuccessAlert({ message }: { message: ReactNode | null | undefined }) {
+  if (!message) return null;
+  return (
+    <div className="alert alert--success" role="status">
+      <p className="alert__title">{message}</p>
+    </div>
+  );
+}
+
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
     <p className="loading" role="status">

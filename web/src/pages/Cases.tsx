@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, ApiError, download, withQuery } from '../api.js';
-import { Empty, ErrorAlert, Loading } from '../components/Feedback.js';
+import { Empty, ErrorAlert, Loading, SuccessAlert } from '../components/Feedback.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { Pagination } from '../components/Pagination.js';
 import { fileToBase64 } from '../format.js';
@@ -162,7 +162,7 @@ export function CasePage({ libraryId, caseId }: { libraryId: string; caseId: str
         <p>{CASE_STATUS_LABELS[c.status]} · {c.subjects.map((s) => s.name).join(', ')} · opened {c.createdAt.slice(0, 10)} by {c.openedBy}</p>
       </PageHeader>
       <p className="banner">Your view of this case is recorded in the audit log with your reason.</p>
-      {flash ? <div className="alert alert--success" role="status"><p className="alert__title">{flash}</p></div> : null}
+      <SuccessAlert message={flash} />
       <ErrorAlert error={error} />
       <div className="grid grid--detail">
         <section className="card" aria-labelledby="case-facts">

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, ApiError } from '../api.js';
-import { ErrorAlert, Loading } from '../components/Feedback.js';
+import { ErrorAlert, Loading, SuccessAlert } from '../components/Feedback.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { ReasonDialog, ReasonGate } from '../components/Reason.js';
 import { StatusPill } from '../components/StatusPill.js';
@@ -86,11 +86,7 @@ export function FindingPage({ libraryId, findingId }: { libraryId: string; findi
         </p>
       </PageHeader>
       {!self && <p className="banner">Your view of this finding is recorded in the audit log with your reason.</p>}
-      {notice ? (
-        <div className="alert alert--success" role="status">
-          <p className="alert__title">{notice}</p>
-        </div>
-      ) : null}
+      <SuccessAlert message={notice} />
 
       <div className="grid grid--detail">
         <section className="card" aria-labelledby="finding-clauses">

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { isRole, ROLE_LABELS } from '../../../src/domain/roles.js';
 import { api, ApiError } from '../api.js';
-import { ErrorAlert, FetchedList } from '../components/Feedback.js';
+import { ErrorAlert, FetchedList, SuccessAlert } from '../components/Feedback.js';
 import { Field } from '../components/Field.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { CardPager, SearchFilters } from '../components/Pagination.js';
@@ -159,11 +159,7 @@ export function ManualStepsPage({ libraryId }: { libraryId: string }) {
       <PageHeader eyebrow={library?.name} title="Manual steps">
         <p>What the policy asks people to do by hand, who does it and when it is next due. The people the policy names record each step here; a record cannot be changed afterwards.</p>
       </PageHeader>
-      {saved ? (
-        <p className="alert alert--success" role="status">
-          {saved}
-        </p>
-      ) : null}
+      <SuccessAlert message={saved} />
       {recording && steps.data && (
         <RecordStepForm
           libraryId={libraryId}

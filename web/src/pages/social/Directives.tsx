@@ -1,6 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../../api.js';
-import { Empty, ErrorAlert } from '../../components/Feedback.js';
+import { Empty, ErrorAlert, SuccessAlert } from '../../components/Feedback.js';
 import { Field } from '../../components/Field.js';
 import { Pagination } from '../../components/Pagination.js';
 import { useFetch, useSearchQuery } from '../../hooks.js';
@@ -152,11 +152,7 @@ function TeamDirectives({ base, me }: { base: string; me: SocialMe }) {
           </div>
         </form>
       )}
-      {done && (
-        <p className="alert alert--success" role="status">
-          {done}
-        </p>
-      )}
+      <SuccessAlert message={done} />
       <ErrorAlert error={error} />
       {team.data && (
         <table className="table table--dense">

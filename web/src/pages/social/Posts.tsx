@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api.js';
-import { Empty, ErrorAlert, Loading } from '../../components/Feedback.js';
+import { Empty, ErrorAlert, Loading, SuccessAlert } from '../../components/Feedback.js';
 import { Field } from '../../components/Field.js';
 import { Pagination } from '../../components/Pagination.js';
 import { formatDateTime } from '../../format.js';
@@ -321,11 +321,7 @@ function PostPanel({ base, postId, me, onChanged }: { base: string; postId: stri
           </div>
         </div>
       )}
-      {outcome && (
-        <p className="alert alert--success" role="status">
-          {outcome}
-        </p>
-      )}
+      <SuccessAlert message={outcome} />
       <div className="button-row">
         {(can.revise || can.edit) && editing === null && (
           <button type="button" className="button button--secondary" onClick={() => setEditing(post.body)}>

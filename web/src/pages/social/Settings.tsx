@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api.js';
-import { ErrorAlert, Loading } from '../../components/Feedback.js';
+import { ErrorAlert, Loading, SuccessAlert } from '../../components/Feedback.js';
 import { Field } from '../../components/Field.js';
 import { formatDateTime } from '../../format.js';
 import { useFetch } from '../../hooks.js';
@@ -60,11 +60,7 @@ export function SettingsTab({ base, libraryId }: { base: string; libraryId: stri
             </button>
           </div>
         </form>
-        {done && (
-          <p className="alert alert--success" role="status">
-            {done}
-          </p>
-        )}
+        <SuccessAlert message={done} />
         <ErrorAlert error={error} />
       </section>
       <section className="card" aria-labelledby="reps-title">

@@ -24,6 +24,8 @@ export interface Config {
   mailFrom: string;
   /** The address people use to reach this server, for links in mail. */
   publicUrl: string;
+  /** Whether feeds asked for through the web app may be on the server's own networks (off: no loopback, private or link-local). */
+  feedsAllowPrivate: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -55,5 +57,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl,
     mailFrom: env.STEWARD_MAIL_FROM?.trim() || 'Steward <steward@localhost>',
     publicUrl: (publicUrl ?? `http://${env.HOST ?? '127.0.0.1'}:${port}`).replace(/\/+$/, ''),
+    feedsAllowPrivate: env.STEWARD_FEEDS_ALLOW_PRIVATE === 'true',
   };
 }

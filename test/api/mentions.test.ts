@@ -24,11 +24,13 @@ for (const { dialect, skip } of DIALECTS) {
     const as: Record<string, Client> = {};
     before(async () => {
       world = await createWorld(dialect, ['metropolitan']);
-      app = await createApp(world);
+      // The feed in this test is on loopback, which the server refuses unless told otherwise.
+      app = await createApp(world, { env: { STEWARD_FEEDS_ALLOW_PRIVATE: 'true' } });
       for (const role of ['director', 'social_admin', 'hr', 'staff', 'supervisor'] as const) as[role] = await signedIn(app, world.login('metropolitan', role).username);
       // A feed served on loopback, as a news site would serve it.
       feedServer = createServer((req, res) => {
         if (req.url === '/atom.xml') res.writeHead(200, { 'content-type': 'application/atom+xml' }).end(ATOM);
+        else if (req.url === '/moved') res.writeHead(301, { location: '/atom.xml' }).end();
         else res.writeHead(404).end('not here');
       });
       await new Promise<void>((resolve) => feedServer.listen(0, '127.0.0.1', resolve));
@@ -61,6 +63,26 @@ for (const { dialect, skip } of DIALECTS) {
       assert.deepEqual(missing.json<{ errors: Array<{ field: string; message: string }> }>().errors.map((e) => [e.field, e.message]), [['url', 'the feed answered 404 Not Found']]);
       const both = await as.director!.request('POST', `${BASE}/import`, { url: `${feedUrl}/atom.xml`, text: RSS });
       assert.equal(both.statusCode, 400);
+    });
+
+    test("by default the server will not fetch a feed on its own networks, nor be redirected there", async () => {
+      const guarded = await createApp(world);
+      try {
+        const admin = await signedIn(guarded, world.login('metropolitan', 'social_admin').username);
+        const res = await admin.request('POST', `${BASE}/import`, { url: `${feedUrl}/atom.xml` });
+        assert.equal(res.statusCode, 400);
+        const detail = res.json<{ errors: Array<{ field: string; message: string }> }>().errors[0]!;
+        assert.equal(detail.field, 'url');
+        assert.match(detail.message, /private or loopback network \(127\.0\.0\.1\)/);
+        const metadata = await admin.request('POST', `${BASE}/import`, { url: 'http://169.254.169.254/latest/meta-data/' });
+        assert.equal(metadata.statusCode, 400);
+      } finally {
+        await guarded.close();
+      }
+      // Allowed, a redirect is followed (and checked again at each hop).
+      const moved = await as.social_admin!.request('POST', `${BASE}/import`, { url: `${feedUrl}/moved` });
+      assert.equal(moved.statusCode, 200, moved.body);
+      assert.equal(moved.json<Summary>().duplicates, 2, 'the same two entries, reached through the redirect');
     });
 
     test('a CSV with bad lines keeps the good ones and names each bad line', async () => {

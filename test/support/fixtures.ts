@@ -37,8 +37,8 @@ export async function createWorld(dialect: Dialect, libraryIds: string[] = ['liv
   };
 }
 
-export async function createApp(world: World, options: { mailer?: Mailer | null } = {}): Promise<FastifyInstance> {
-  const config = { ...loadConfig({ ...process.env, STEWARD_COOKIE_SECRET: 'x'.repeat(40), STEWARD_PUBLIC_URL: 'https://steward.test' }), logLevel: 'silent' };
+export async function createApp(world: World, options: { mailer?: Mailer | null; env?: Record<string, string> } = {}): Promise<FastifyInstance> {
+  const config = { ...loadConfig({ ...process.env, STEWARD_COOKIE_SECRET: 'x'.repeat(40), STEWARD_PUBLIC_URL: 'https://steward.test', ...options.env }), logLevel: 'silent' };
   return buildServer({ store: world.store, config, logger: false, webDir: '/nonexistent', mailer: options.mailer ?? null });
 }
 

@@ -52,7 +52,7 @@ export const mentionRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asy
     let content = text ?? '';
     if (url) {
       try {
-        content = await fetchFeedText(url);
+        content = await fetchFeedText(url, { allowPrivate: ctx.config.feedsAllowPrivate });
       } catch (error) {
         throw invalid('The feed could not be read', [{ field: 'url', message: (error as Error).message }]);
       }

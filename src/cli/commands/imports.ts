@@ -49,7 +49,7 @@ export function registerImports(program: Command): void {
     .description('Import public mentions of the library (MLS SH 620.4 §3.2) from an RSS 2.0 or Atom feed (a file or an http(s) address) or a CSV: link,title,summary,author,platform,published,guid. Mentions already imported (same guid, else link) are skipped.')
     .requiredOption('-l, --library <id>', 'library id')
     .action(async (source: string, opts: { library: string }) => {
-      const text = /^https?:\/\//i.test(source) ? await fetchFeedText(source) : await readFile(source, 'utf8');
+      const text = /^https?:\/\//i.test(source) ? await fetchFeedText(source, { allowPrivate: true }) : await readFile(source, 'utf8');
       const summary = await withStore((store) => importMentions(store, opts.library, { label: 'cli', userId: null }, text, source));
       console.log(`${source}: ${summary.format}, ${summary.read} read, ${summary.added} new, ${summary.duplicates} already imported, ${summary.errors.length} problem(s)`);
       for (const e of summary.errors) console.error(`  ${source}: ${e.location ?? e.field ?? '?'}: ${e.message}`);

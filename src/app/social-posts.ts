@@ -3,7 +3,7 @@ import { actionsForPost, SOCIAL_MEDIA_KINDS, SOCIAL_PERSONAL_RULE, type SocialMe
 import { WorkCalendar } from '../engine/rules/work-calendar.js';
 import { linksIn, type ScreeningResult } from '../engine/screening/screen.js';
 import { EDITABLE_BY_AUTHOR, personalOutsideBreaks, stateAfterConfirm } from '../engine/social.js';
-import { sendToOutbox, type OutboxAction } from '../sources/social-outbox.js';
+import { newOutboxSecret, sendToOutbox, type OutboxAction } from '../sources/social-outbox.js';
 import { appendAudit } from '../store/audit-log.js';
 import type { Executor, Store } from '../store/db.js';
 import { newId, nowIso } from '../store/ids.js';
@@ -206,9 +206,9 @@ async function deliver(store: Store, libraryId: string, postId: string, action: 
   const post = (await getPost(store.db, libraryId, postId))!;
   const account = (await getAccount(store.db, libraryId, post.account_id))!;
   const author = (await store.db.selectFrom('people').select('name').where('id', '=', post.author_id).executeTakeFirst())?.name ?? '';
-  const { outboxUrl } = await getWordLists(store.db, libraryId);
+  const { outboxUrl, outboxSecret } = await getWordLists(store.db, libraryId);
   const result = outboxUrl
-    ? await sendToOutbox(outboxUrl, { action, library: libraryId, post: { id: post.id, number: post.number, kind: post.kind, version: post.version, platform: account.platform, handle: account.handle, body: post.body, targetUrl: post.target_url, media: JSON.parse(post.media_json) as MediaItem[], remoteId: post.remote_id, author }, at: nowIso(now) })
+    ? await sendToOutbox(outboxUrl, outboxSecret, { action, library: libraryId, post: { id: post.id, number: post.number, kind: post.kind, version: post.version, platform: account.platform, handle: account.handle, body: post.body, targetUrl: post.target_url, media: JSON.parse(post.media_json) as MediaItem[], remoteId: post.remote_id, author }, at: nowIso(now) })
     : ({ ok: false, error: 'no outbox is configured for this library' } as const);
   const at = nowIso(new Date());
   await store.db.transaction().execute(async (trx) => {
@@ -322,6 +322,8 @@ export async function deletePost(store: Store, mail: Mail, libraryId: string, ac
 
 export interface SettingsInput {
   outboxUrl?: string | null;
+  /** Issue a new signing secret (the relay must be given it). */
+  rotateOutboxSecret?: boolean;
   patronNames?: readonly string[];
   extraTerms?: readonly string[];
 }
@@ -344,13 +346,15 @@ export async function updateSettings(store: Store, mail: Mail, libraryId: string
   if (problems.length > 0) throw invalid('The settings are not valid', problems);
   const listsChanged = JSON.stringify(patronNames) !== JSON.stringify(ctx.lists.patronNames) || JSON.stringify(extraTerms) !== JSON.stringify(ctx.lists.extraTerms);
   const at = nowIso(now);
-  const next: Context = { ...ctx, lists: { outboxUrl, patronNames, extraTerms, updatedAt: at } };
+  // An outbox gets its signing secret when it is first set; a new one only when asked for.
+  const outboxSecret = outboxUrl === null ? ctx.lists.outboxSecret : input.rotateOutboxSecret || !ctx.lists.outboxSecret ? newOutboxSecret() : ctx.lists.outboxSecret;
+  const next: Context = { ...ctx, lists: { outboxUrl, outboxSecret, patronNames, extraTerms, updatedAt: at } };
   let rescreened = 0;
   let flagged = 0;
   await store.db.transaction().execute(async (trx) => {
-    await saveWordLists(trx, { library_id: libraryId, outbox_url: outboxUrl, patron_names_json: JSON.stringify(patronNames), extra_terms_json: JSON.stringify(extraTerms), updated_at: at, updated_by_label: actor.label });
+    await saveWordLists(trx, { library_id: libraryId, outbox_url: outboxUrl, outbox_secret: outboxSecret, patron_names_json: JSON.stringify(patronNames), extra_terms_json: JSON.stringify(extraTerms), updated_at: at, updated_by_label: actor.label });
     // The names themselves are confidential: the audit entry counts them.
-    await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: 'social.settings', targetType: 'social_settings', targetId: libraryId, detail: { outboxUrl, patronNames: patronNames.length, extraTerms: extraTerms.length } });
+    await appendAudit(trx, store.dialect, { libraryId, actorUserId: actor.userId, actorLabel: actor.label, action: 'social.settings', targetType: 'social_settings', targetId: libraryId, detail: { outboxUrl, outboxSecretRotated: outboxSecret !== ctx.lists.outboxSecret, patronNames: patronNames.length, extraTerms: extraTerms.length } });
     if (!listsChanged) return;
     const newlyFlagged: SocialPostRow[] = [];
     for (const post of await publishedPosts(trx, libraryId)) {

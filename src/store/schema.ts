@@ -784,6 +784,8 @@ export interface SocialSettingsTable {
   library_id: string;
   /** Where published posts, edits and deletions are sent (the library's own relay to its platforms). */
   outbox_url: string | null;
+  /** Shared with the relay, which checks each message's signature with it (2026-12-05-outbox-secret). */
+  outbox_secret: string | null;
   /** Patron names never to appear in a post (JSON array). */
   patron_names_json: string;
   /** The library's own words and phrases not to post (JSON array). */

@@ -60,6 +60,8 @@ export async function socialLibrary(db: Executor, libraryId: string): Promise<So
 
 export interface WordLists {
   outboxUrl: string | null;
+  /** The outbox's signing secret (Administrators see it to set up their relay). */
+  outboxSecret: string | null;
   patronNames: string[];
   extraTerms: string[];
   updatedAt: string | null;
@@ -67,8 +69,8 @@ export interface WordLists {
 
 export async function getWordLists(db: Executor, libraryId: string): Promise<WordLists> {
   const row = await db.selectFrom('social_settings').selectAll().where('library_id', '=', libraryId).executeTakeFirst();
-  if (!row) return { outboxUrl: null, patronNames: [], extraTerms: [], updatedAt: null };
-  return { outboxUrl: row.outbox_url, patronNames: JSON.parse(row.patron_names_json) as string[], extraTerms: JSON.parse(row.extra_terms_json) as string[], updatedAt: row.updated_at };
+  if (!row) return { outboxUrl: null, outboxSecret: null, patronNames: [], extraTerms: [], updatedAt: null };
+  return { outboxUrl: row.outbox_url, outboxSecret: row.outbox_secret ?? null, patronNames: JSON.parse(row.patron_names_json) as string[], extraTerms: JSON.parse(row.extra_terms_json) as string[], updatedAt: row.updated_at };
 }
 
 export async function saveWordLists(db: Executor, row: SocialSettingsTable): Promise<void> {

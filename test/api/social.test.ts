@@ -9,6 +9,7 @@ import { SOCIAL_ACTIONS, type SocialAction } from '../../src/domain/social.js';
 import { DIALECTS } from '../support/databases.js';
 import { createApp, createWorld, signedIn, type Client, type World } from '../support/fixtures.js';
 import { startOutbox, type TestOutbox } from '../support/outbox.js';
+import { verifyOutboxSignature } from '../../src/sources/social-outbox.js';
 
 /**
  * MLS SH 620.4 through the API on both databases: standing from an approved Representative request,
@@ -317,6 +318,26 @@ for (const { dialect, skip } of DIALECTS) {
       const retried = (await admin.request('POST', `${LIB}/posts/${id}/retry`)).json<{ state: string }>();
       assert.equal(retried.state, 'published');
       assert.equal(outbox.received.at(-1)!.post.id, id);
+    });
+
+    test('every outbox message is signed with the library secret, which the relay can check; a new secret replaces the old', async () => {
+      const settings = (await admin.request('GET', `${LIB}/settings`)).json<{ outboxSecret: string | null }>();
+      assert.ok(settings.outboxSecret && settings.outboxSecret.length >= 40, 'setting the outbox issued a secret');
+      assert.ok(outbox.raw.length > 0);
+      for (const r of outbox.raw) assert.equal(verifyOutboxSignature(settings.outboxSecret, r.timestamp ?? '', r.body, r.signature ?? ''), true);
+      const last = outbox.raw.at(-1)!;
+      assert.equal(verifyOutboxSignature(settings.outboxSecret, last.timestamp!, last.body.replace('"publish"', '"delete"'), last.signature!), false, 'a changed body fails');
+      assert.equal(verifyOutboxSignature('another-secret', last.timestamp!, last.body, last.signature!), false, 'another secret fails');
+      // Rotating: the next message is signed with the new secret only.
+      assert.equal((await admin.request('PUT', `${LIB}/settings`, { rotateOutboxSecret: true })).statusCode, 200);
+      const rotated = (await admin.request('GET', `${LIB}/settings`)).json<{ outboxSecret: string }>().outboxSecret;
+      assert.notEqual(rotated, settings.outboxSecret);
+      const id = (await admin.request('POST', `${LIB}/posts`, { accountId: libraryAccount, kind: 'post', purpose: 'business', body: 'Story time moves to the big room this week.' })).json<{ id: string }>().id;
+      assert.equal((await admin.request('POST', `${LIB}/posts/${id}/submit`, { confirm: true })).json<{ state: string }>().state, 'published');
+      const newest = outbox.raw.at(-1)!;
+      assert.equal(verifyOutboxSignature(rotated, newest.timestamp!, newest.body, newest.signature!), true);
+      assert.equal(verifyOutboxSignature(settings.outboxSecret, newest.timestamp!, newest.body, newest.signature!), false);
+      assert.equal((await staff.request('GET', `${LIB}/settings`)).statusCode, 403, 'only Administrators see the secret');
     });
 
     test('a new patron name on the word list flags published posts that name the patron', async () => {

@@ -9,12 +9,14 @@ import type { OutboxMessage } from '../../src/sources/social-outbox.js';
 export interface TestOutbox {
   url: string;
   received: OutboxMessage[];
+  /** Each request as it arrived: the raw body and the signature headers, for checking as a relay would. */
+  raw: Array<{ body: string; timestamp: string | undefined; signature: string | undefined }>;
   failWith: number | null;
   close(): Promise<void>;
 }
 
 export async function startOutbox(): Promise<TestOutbox> {
-  const outbox: TestOutbox = { url: '', received: [], failWith: null, close: async () => {} };
+  const outbox: TestOutbox = { url: '', received: [], raw: [], failWith: null, close: async () => {} };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -23,7 +25,9 @@ export async function startOutbox(): Promise<TestOutbox> {
         res.writeHead(outbox.failWith, { 'content-type': 'text/plain' }).end('relay unavailable');
         return;
       }
-      const message = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OutboxMessage;
+      const body = Buffer.concat(chunks).toString('utf8');
+      outbox.raw.push({ body, timestamp: req.headers['x-steward-timestamp'] as string | undefined, signature: req.headers['x-steward-signature'] as string | undefined });
+      const message = JSON.parse(body) as OutboxMessage;
       outbox.received.push(message);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `remote-${outbox.received.length}` }));
     });

@@ -95,6 +95,19 @@ for (const { dialect, skip } of DIALECTS) {
         await page.getByRole('alert').getByText(/Upload images or video: Administrators only.*SH 620\.4 §1-TABLE-UPLOAD-IMAGES-VIDEO/).first().waitFor();
       });
 
+      // The Administrator sees the outbox's signing secret and can replace it.
+      await withPage(browser!, `social-${dialect}-administrator`, async (page) => {
+        await signIn(page, baseUrl, world!.login('metropolitan', 'social_admin').username);
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Public communication' }).click();
+        await page.getByRole('tab', { name: 'Word lists & outbox' }).click();
+        const secret = page.getByLabel('Outbox signing secret');
+        const before = (await secret.textContent())!;
+        assert.ok(before.length >= 40);
+        await page.getByRole('button', { name: 'Issue a new secret' }).click();
+        await page.getByRole('status').getByText(/A new signing secret is in force/).waitFor();
+        await page.getByLabel('Outbox signing secret').filter({ hasNotText: before }).waitFor();
+      });
+
       await withPage(browser!, `social-${dialect}-supervisor`, async (page) => {
         await signIn(page, baseUrl, supervisor.username);
         await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Public communication' }).click();

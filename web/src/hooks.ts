@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { setQuery, useLocation } from './router.js';
-import { api, type Query, withQuery } from './api.js';
+import { api, type Query, withQuery, ApiError } from './api.js';
 
 export interface Fetched<T> {
   data: T | undefined;
@@ -71,21 +71,24 @@ export function useSearchQuery(): { q: string; text: string; setText(value: stri
 
 /**
  * A form's submission: `busy` while `run`'s action is under way, and what it threw kept in `error`
- * for the form to show (cleared when the next try starts).
+ * for the form's alert and its fields (cleared when the next try starts). `run` says whether it worked.
  */
-export function useAction(): { busy: boolean; error: unknown; run(action: () => Promise<void>): Promise<void> } {
+export function useAction(): { busy: boolean; error: unknown; run(action: () => Promise<unknown>): Promise<boolean>; fieldError(field: string): string | undefined } {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
-  const run = useCallback(async (action: () => Promise<void>) => {
+  const run = useCallback(async (action: () => Promise<unknown>) => {
     setBusy(true);
     setError(undefined);
     try {
       await action();
+      return true;
     } catch (err) {
       setError(err);
+      return false;
     } finally {
       setBusy(false);
     }
   }, []);
-  return { busy, error, run };
+  const fieldError = (field: string) => (error instanceof ApiError ? error.fieldMessage(field) : undefined);
+  return { busy, error, run, fieldError };
 }

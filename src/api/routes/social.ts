@@ -277,7 +277,7 @@ export const socialRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
   // ------------------------------------------------------------------------------ settings
 
   app.get(`${base}/settings`, {
-    schema: { tags: ['social'], summary: 'The outbox address and the word lists (patron names, extra terms): Administrators', params: LibraryParams },
+    schema: { tags: ['social'], summary: 'The outbox address and its signing secret, and the word lists (patron names, extra terms): Administrators', params: LibraryParams },
   }, async (request) => {
     const { libraryId } = request.params;
     const actor = authorize(request, 'social.administer', libraryId);
@@ -288,7 +288,7 @@ export const socialRoutes = (ctx: ApiContext): FastifyPluginAsyncTypebox => asyn
   });
 
   app.put(`${base}/settings`, {
-    schema: { tags: ['social'], summary: 'Set the outbox and the word lists; a change of the lists screens every published post again', params: LibraryParams, body: Type.Object({ outboxUrl: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])), patronNames: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 5000 })), extraTerms: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 5000 })) }, { additionalProperties: false }) },
+    schema: { tags: ['social'], summary: 'Set the outbox (a new address gets a signing secret; rotateOutboxSecret issues another) and the word lists; a change of the lists screens every published post again', params: LibraryParams, body: Type.Object({ outboxUrl: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])), rotateOutboxSecret: Type.Optional(Type.Boolean()), patronNames: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 5000 })), extraTerms: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 5000 })) }, { additionalProperties: false }) },
   }, async (request) => {
     const { libraryId } = request.params;
     const actor = authorize(request, 'social.administer', libraryId);

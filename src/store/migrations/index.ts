@@ -12,6 +12,7 @@ import * as requests from './2026-11-30-requests.js';
 import * as social from './2026-12-01-social.js';
 import * as manualRecords from './2026-12-02-manual-records.js';
 import * as leaseMac from './2026-12-04-lease-mac.js';
+import * as outboxSecret from './2026-12-05-outbox-secret.js';
 
 /** The one migration series for both dialects, in name order (the order Kysely runs them). Listed statically so dist/ and src/ agree. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-01-social': social,
   '2026-12-02-manual-records': manualRecords,
   '2026-12-04-lease-mac': leaseMac,
+  '2026-12-05-outbox-secret': outboxSecret,
 };
 
 export const migrationProvider: MigrationProvider = {

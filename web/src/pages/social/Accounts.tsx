@@ -3,10 +3,10 @@ import { api } from '../../api.js';
 import { Empty, ErrorAlert } from '../../components/Feedback.js';
 import { Field } from '../../components/Field.js';
 import { Pagination } from '../../components/Pagination.js';
-import { useFetch, useSearchQuery } from '../../hooks.js';
+import { useFetch, useSearchQuery, useAction } from '../../hooks.js';
 import { setQuery } from '../../router.js';
 import type { Page } from '../../types.js';
-import { PAGE_SIZE, useSubmit, type Account, type SocialMe } from './shared.js';
+import { PAGE_SIZE, type Account, type SocialMe } from './shared.js';
 
 /** The account registry: the library's accounts and personal accounts used for library business. */
 
@@ -14,7 +14,7 @@ export function AccountsTab({ base, me }: { base: string; me: SocialMe }) {
   const { q, text, setText, offset } = useSearchQuery();
   const accounts = useFetch<Page<Account>>(`${base}/accounts`, { limit: PAGE_SIZE, offset, search: q });
   const [form, setForm] = useState({ kind: 'personal' as 'library' | 'personal', platform: '', handle: '', url: '' });
-  const { error, run, fieldError } = useSubmit();
+  const { error, run, fieldError } = useAction();
   const register = (e: FormEvent) => {
     e.preventDefault();
     return run(async () => {

@@ -3,10 +3,10 @@ import { api } from '../../api.js';
 import { Empty, ErrorAlert, SuccessAlert } from '../../components/Feedback.js';
 import { Field } from '../../components/Field.js';
 import { Pagination } from '../../components/Pagination.js';
-import { useFetch, useSearchQuery } from '../../hooks.js';
+import { useFetch, useSearchQuery, useAction } from '../../hooks.js';
 import { setQuery } from '../../router.js';
 import type { Page } from '../../types.js';
-import { PAGE_SIZE, useSubmit, type Directive, type SocialMe } from './shared.js';
+import { PAGE_SIZE, type Directive, type SocialMe } from './shared.js';
 
 /** Supervisors' directives (limit or stop) and the time staff log against them. */
 
@@ -25,7 +25,7 @@ export function DirectivesTab({ base, me, reloadMe }: { base: string; me: Social
   const time = useFetch<Page<{ id: string; on_date: string; minutes: number; note: string }>>(`${base}/time`, { limit: PAGE_SIZE, offset });
   const today = new Date().toISOString().slice(0, 10);
   const [entry, setEntry] = useState({ date: today, minutes: '30', note: '' });
-  const { error, run, fieldError } = useSubmit();
+  const { error, run, fieldError } = useAction();
   const log = (e: FormEvent) => {
     e.preventDefault();
     return run(async () => {
@@ -97,7 +97,7 @@ export function DirectivesTab({ base, me, reloadMe }: { base: string; me: Social
 function TeamDirectives({ base, me }: { base: string; me: SocialMe }) {
   const team = useFetch<{ items: TeamRow[] }>(`${base}/team`);
   const [form, setForm] = useState({ personId: '', kind: 'stop' as 'limit' | 'stop', minutes: '60', reason: '' });
-  const { error, run, fieldError } = useSubmit();
+  const { error, run, fieldError } = useAction();
   const [done, setDone] = useState<string | null>(null);
   const reports = (team.data?.items ?? []).filter((r) => r.report);
   const issue = (e: FormEvent) => {

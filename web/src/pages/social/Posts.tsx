@@ -4,11 +4,11 @@ import { Empty, ErrorAlert, Loading, SuccessAlert } from '../../components/Feedb
 import { Field } from '../../components/Field.js';
 import { Pagination } from '../../components/Pagination.js';
 import { formatDateTime } from '../../format.js';
-import { useFetch, useSearchQuery } from '../../hooks.js';
+import { useFetch, useSearchQuery, useAction } from '../../hooks.js';
 import { href, setQuery, useLocation } from '../../router.js';
 import type { Page } from '../../types.js';
 import { SOCIAL_POST_STATE_LABELS, type SocialPostState } from '../../../../src/domain/social.js';
-import { PAGE_SIZE, useSubmit, type Account, type PostDetail, type PostRow, type Screening, type SocialMe } from './shared.js';
+import { PAGE_SIZE, type Account, type PostDetail, type PostRow, type Screening, type SocialMe } from './shared.js';
 
 /** Posts: the composer, one's posts, a post with its screening, the pause before posting and its archive; the approval queue. */
 
@@ -143,7 +143,7 @@ function Composer({ base, me, onSaved }: { base: string; me: SocialMe; onSaved(i
   const [targetUrl, setTargetUrl] = useState('');
   const [mediaKind, setMediaKind] = useState<'' | 'image' | 'video'>('');
   const [mediaUrl, setMediaUrl] = useState('');
-  const { error, busy, run, fieldError } = useSubmit();
+  const { error, busy, run, fieldError } = useAction();
   const uploadRow = me.table.find((r) => r.action === 'upload_media');
   const save = (e: FormEvent) => {
     e.preventDefault();
@@ -232,7 +232,7 @@ function PostPanel({ base, postId, me, onChanged }: { base: string; postId: stri
   const [pause, setPause] = useState(false);
   const [outcome, setOutcome] = useState<string | null>(null);
   const [outsideBreaks, setOutsideBreaks] = useState(false);
-  const { error, busy, run } = useSubmit();
+  const { error, busy, run } = useAction();
   if (detail.error) return <ErrorAlert error={detail.error} />;
   if (!detail.data) return <Loading />;
   const { post, archive, can } = detail.data;

@@ -3,17 +3,16 @@ import { api } from '../../api.js';
 import { ErrorAlert, Loading, SuccessAlert } from '../../components/Feedback.js';
 import { Field } from '../../components/Field.js';
 import { formatDateTime } from '../../format.js';
-import { useFetch } from '../../hooks.js';
+import { useFetch, useAction } from '../../hooks.js';
 import type { Page } from '../../types.js';
-import { useSubmit } from './shared.js';
 
 /** The outbox and the word lists (Administrators), and Representatives granted directly. */
 
 export function SettingsTab({ base, libraryId }: { base: string; libraryId: string }) {
-  const settings = useFetch<{ outboxUrl: string | null; patronNames: string[]; extraTerms: string[] }>(`${base}/settings`);
+  const settings = useFetch<{ outboxUrl: string | null; outboxSecret: string | null; patronNames: string[]; extraTerms: string[] }>(`${base}/settings`);
   const reps = useFetch<{ requestsFeature: boolean; items: Array<{ source: string; id: string; number: number | null; person_id: string; person_name: string; until: string | null; reason: string | null }> }>(`${base}/representatives`);
   const [draft, setDraft] = useState<{ outboxUrl: string; patronNames: string; extraTerms: string } | null>(null);
-  const { error, run, fieldError } = useSubmit();
+  const { error, run, fieldError } = useAction();
   const [done, setDone] = useState<string | null>(null);
   const [search, setSearch] = useState('');
   const people = useFetch<Page<{ id: string; name: string; title: string }>>(search.trim().length >= 2 ? `/api/libraries/${encodeURIComponent(libraryId)}/people` : null, { search, limit: 10 });
@@ -32,6 +31,12 @@ export function SettingsTab({ base, libraryId }: { base: string; libraryId: stri
       settings.reload();
     });
   };
+  const rotate = () =>
+    run(async () => {
+      await api.put(`${base}/settings`, { rotateOutboxSecret: true });
+      setDone('A new signing secret is in force: give it to the relay, which will refuse messages signed with the old one.');
+      settings.reload();
+    });
   const doGrant = (e: FormEvent) => {
     e.preventDefault();
     return run(async () => {
@@ -48,6 +53,20 @@ export function SettingsTab({ base, libraryId }: { base: string; libraryId: stri
           <Field id="outbox-url" label="Outbox address" hint="Published posts, edits and deletions are sent here as JSON (the library's relay to its platforms)." error={fieldError('outboxUrl')}>
             <input id="outbox-url" type="url" value={form.outboxUrl} onChange={(e) => setDraft({ ...form, outboxUrl: e.target.value })} />
           </Field>
+          {settings.data.outboxSecret && (
+            <div className="stack">
+              <p className="muted">
+                Signing secret for the relay: each message carries <code>X-Steward-Timestamp</code> and <code>X-Steward-Signature: v1=</code>the HMAC-SHA256 of{' '}
+                <code>timestamp.body</code> with this secret. The relay should refuse any message whose signature does not match.
+              </p>
+              <code className="secret" aria-label="Outbox signing secret">{settings.data.outboxSecret}</code>
+              <div className="button-row">
+                <button type="button" className="button button--secondary" onClick={() => void rotate()}>
+                  Issue a new secret
+                </button>
+              </div>
+            </div>
+          )}
           <Field id="patron-names" label="Patron names never to post (one a line)" error={fieldError('patronNames')} grow>
             <textarea id="patron-names" rows={5} value={form.patronNames} onChange={(e) => setDraft({ ...form, patronNames: e.target.value })} />
           </Field>

@@ -1,8 +1,6 @@
-import { useState } from 'react';
-import { ApiError } from '../../api.js';
 import type { SocialPostState } from '../../../../src/domain/social.js';
 
-/** What the public-communication pages share: the API's shapes and a form's submit. */
+/** What the public-communication pages share: the API's shapes. */
 
 export interface Hit {
   kind: string;
@@ -75,23 +73,3 @@ export interface PostDetail {
 
 export const PAGE_SIZE = 25;
 
-/** A form's submit: busy while it runs, the API's error kept for the alert and the fields. */
-export function useSubmit() {
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const run = async (fn: () => Promise<unknown>): Promise<boolean> => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await fn();
-      return true;
-    } catch (err) {
-      setError(err);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
-  const fieldError = (field: string) => (error instanceof ApiError ? error.fieldMessage(field) : undefined);
-  return { error, busy, run, fieldError };
-}

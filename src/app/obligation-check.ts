@@ -3,7 +3,8 @@ import type { Control } from '../domain/pack.js';
 import { daysBetween } from '../engine/obligations.js';
 import { appendAudit } from '../store/audit-log.js';
 import type { Executor, Store } from '../store/db.js';
-import { newId, nowIso } from '../store/ids.js';
+import { nowIso } from '../store/ids.js';
+import { insertFindingOnce } from '../store/findings.js';
 import { claimJob } from '../store/job-claims.js';
 import { claimReminder, loadRoster, type RosterPerson } from '../store/obligations.js';
 import { currentClauses } from '../store/policies.js';
@@ -46,14 +47,8 @@ async function citedClauses(db: Executor, libraryId: string) {
   return { byDocument, byCourse };
 }
 
-async function insertFinding(db: Executor, f: { libraryId: string; key: string; ruleId: string; clauses: string[]; subject: string; personId: string; dueOn: string; severity: string }, now: Date): Promise<boolean> {
-  const due = Date.parse(`${f.dueOn}T23:59:59Z`);
-  const r = await db
-    .insertInto('findings')
-    .values({ id: newId(), library_id: f.libraryId, finding_key: f.key, rule_id: f.ruleId, clauses_json: JSON.stringify(f.clauses), severity: f.severity, subject: f.subject, person_id: f.personId, window_start_ms: due, window_end_ms: now.getTime(), event_count: 0, bytes: 0, minutes: 0, evidence_json: '[]', state: 'new', state_reason: null, state_by: null, created_at: nowIso(now), updated_at: nowIso(now) })
-    .onConflict((oc) => oc.columns(['library_id', 'finding_key']).doNothing())
-    .executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+async function insertFinding(db: Executor, f: { libraryId: string; key: string; ruleId: string; clauses: string[]; subject: string; personId: string; dueOn: string; severity: 'low' | 'medium' | 'high' }, now: Date): Promise<boolean> {
+  return insertFindingOnce(db, { libraryId: f.libraryId, key: f.key, ruleId: f.ruleId, clauses: f.clauses, severity: f.severity, subject: f.subject, personId: f.personId, windowStartMs: Date.parse(`${f.dueOn}T23:59:59Z`), windowEndMs: now.getTime(), count: 0 }, now);
 }
 
 /**

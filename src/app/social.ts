@@ -4,8 +4,9 @@ import type { Role } from '../domain/roles.js';
 import { type SocialAction, type SocialDirectiveKind, type SocialRole } from '../domain/social.js';
 import { screenPost, type ScreeningResult } from '../engine/screening/screen.js';
 import { directiveRefuses, refusedActions, socialRoleOf, weekEnd, weekStart, type Refusal } from '../engine/social.js';
+import { insertFindingOnce } from '../store/findings.js';
 import type { Executor } from '../store/db.js';
-import { newId, nowIso } from '../store/ids.js';
+import { nowIso } from '../store/ids.js';
 import { listRequestTypes } from '../store/requests.js';
 import {
   approvedRepresentativeRequests,
@@ -163,9 +164,5 @@ export async function administratorsOf(db: Executor, libraryId: string): Promise
 }
 
 export async function recordFinding(db: Executor, libraryId: string, ruleId: string, key: string, clause: string | undefined, personId: string, subject: string, now: Date, severity: 'low' | 'medium'): Promise<void> {
-  await db
-    .insertInto('findings')
-    .values({ id: newId(), library_id: libraryId, finding_key: `${ruleId}:${key}`, rule_id: ruleId, clauses_json: JSON.stringify(clause ? [clause] : []), severity, subject, person_id: personId, window_start_ms: now.getTime(), window_end_ms: now.getTime(), event_count: 1, bytes: 0, minutes: 0, evidence_json: '[]', state: 'new', state_reason: null, state_by: null, created_at: nowIso(now), updated_at: nowIso(now) })
-    .onConflict((oc) => oc.columns(['library_id', 'finding_key']).doNothing())
-    .execute();
+  await insertFindingOnce(db, { libraryId, key: `${ruleId}:${key}`, ruleId, clauses: clause ? [clause] : [], severity, subject, personId, windowStartMs: now.getTime(), windowEndMs: now.getTime(), count: 1 }, now);
 }

@@ -222,8 +222,15 @@ interface MaskNames {
 }
 
 const NO_ROLES: readonly string[] = Object.freeze([]);
-/** Direct-mapped cache of registrable domains by the parser's host key (see AccessRecord.hostKey). */
-const DOMAIN_CACHE_SLOTS = 1 << 17;
+/**
+ * What is worked out once per host (registrable domain, categories), direct-mapped by the parser's
+ * host key (AccessRecord.hostKey). One slot answers both, so a line costs one probe here instead
+ * of one per fact; a collision only means working the host out again.
+ */
+const HOST_SLOTS = 1 << 16;
+
+/** example.co.uk for www.example.co.uk; the host itself when it has none (an address, a bare name). */
+const registrableDomain = (host: string): string => getDomain(host, { allowPrivateDomains: false }) ?? host;
 
 /**
  * The per-line work, kept synchronous: lines are pushed in chunks and committed in batches. Streams
@@ -237,18 +244,25 @@ export class LineIngestor {
   /** The last hand-off, until awaited: unless the sink copies batches, `spare` belongs to it. */
   private inFlight: Promise<void> | null = null;
   private readonly splitter: LineSplitter;
-  private readonly parser = new SquidLineParser();
+  // Ingest keeps the host and the path, never the whole URL: the parser need not build it.
+  private readonly parser = new SquidLineParser({ url: false });
   private readonly record = newAccessRecord();
   private readonly mask = new CategoryMask();
   private readonly event: LineEvent;
   private readonly keepPath: boolean;
-  private readonly domainKeys = new Float64Array(DOMAIN_CACHE_SLOTS).fill(-1);
-  private readonly domainValues: string[] = new Array<string>(DOMAIN_CACHE_SLOTS).fill('');
+  /** Per slot: the host key (-1: empty) and whether the url lists name the host (1), by HOST_SLOTS. */
+  private readonly hostKeys = new Float64Array(HOST_SLOTS).fill(-1);
+  private readonly hostUrlListed = new Uint8Array(HOST_SLOTS);
+  private readonly hostDomains: string[] = new Array<string>(HOST_SLOTS).fill('');
+  private readonly hostCategories: MaskNames[] = new Array<MaskNames>(HOST_SLOTS);
+  /** Registrable domains of hosts the parser did not key (none or over-long): rare. */
   private readonly domains = new Map<string, string>();
   /** By mask: low word only (the usual case: ids below 32) keyed by number, else by "lo:hi". */
   private readonly lowMasks = new Map<number, MaskNames>();
   private readonly highMasks = new Map<string, MaskNames>();
   private readonly deniedActions = new Map<string, boolean>();
+  private lastAction = '';
+  private lastDenied = false;
   private readonly startOffset: number;
   private accepted: number;
   private quarantined: number;
@@ -311,11 +325,24 @@ export class LineIngestor {
     const setup = this.setup;
     const person = setup.attribution.personOf(r.user, r.clientIp, r.timeMs);
     const host = r.host;
-    const domain = this.domainOf(host, r.hostKey);
+    const hostKey = r.hostKey;
     const keepPath = this.keepPath;
-    const mask = this.mask;
-    setup.index.lookupInto(host, keepPath ? r.path : undefined, mask.set(0, 0), r.hostKey);
-    const categories = this.namesOf(mask);
+    let domain: string;
+    let categories: MaskNames;
+    if (hostKey >= 0) {
+      const slot = hostKey & (HOST_SLOTS - 1);
+      if (this.hostKeys[slot] !== hostKey) this.learnHost(host, hostKey, slot);
+      domain = this.hostDomains[slot]!;
+      // Url-list hosts are few; their categories depend on the path, so they are worked out each time.
+      if (keepPath && this.hostUrlListed[slot] === 1) {
+        setup.index.lookupInto(host, r.path, this.mask.set(0, 0));
+        categories = this.namesOf(this.mask);
+      } else categories = this.hostCategories[slot]!;
+    } else {
+      domain = this.domainOf(host);
+      setup.index.lookupInto(host, keepPath ? r.path : undefined, this.mask.set(0, 0));
+      categories = this.namesOf(this.mask);
+    }
     const denied = this.isDenied(r.action);
     const path = keepPath ? r.path : '';
     const personId = person === null ? null : person.personId;
@@ -364,19 +391,20 @@ export class LineIngestor {
     this.accepted++;
   }
 
-  /** The registrable domain (example.co.uk for www.example.co.uk), cached by host key. */
-  private domainOf(host: string, hostKey: number): string {
-    if (hostKey >= 0) {
-      const slot = hostKey & (DOMAIN_CACHE_SLOTS - 1);
-      if (this.domainKeys[slot] === hostKey) return this.domainValues[slot]!;
-      const domain = getDomain(host, { allowPrivateDomains: false }) ?? host;
-      this.domainKeys[slot] = hostKey;
-      this.domainValues[slot] = domain;
-      return domain;
-    }
+  /** Works out a keyed host's facts into its slot. */
+  private learnHost(host: string, hostKey: number, slot: number): void {
+    const mask = this.mask.set(0, 0);
+    this.hostUrlListed[slot] = this.setup.index.classifyHost(host, mask) ? 1 : 0;
+    this.hostCategories[slot] = this.namesOf(mask);
+    this.hostDomains[slot] = registrableDomain(host);
+    this.hostKeys[slot] = hostKey;
+  }
+
+  /** The registrable domain of a host the parser did not key. */
+  private domainOf(host: string): string {
     let domain = this.domains.get(host);
     if (domain === undefined) {
-      domain = getDomain(host, { allowPrivateDomains: false }) ?? host;
+      domain = registrableDomain(host);
       if (this.domains.size > 200_000) this.domains.clear();
       this.domains.set(host, domain);
     }
@@ -407,12 +435,16 @@ export class LineIngestor {
   }
 
   private isDenied(action: string): boolean {
+    // Actions are interned: consecutive lines mostly repeat one, and the same string compares at once.
+    if (action === this.lastAction) return this.lastDenied;
     let denied = this.deniedActions.get(action);
     if (denied === undefined) {
       denied = action.includes('DENIED');
       if (this.deniedActions.size > 1000) this.deniedActions.clear();
       this.deniedActions.set(action, denied);
     }
+    this.lastAction = action;
+    this.lastDenied = denied;
     return denied;
   }
 

@@ -506,6 +506,12 @@ export interface SquidLineParserOptions {
   maxInternedHosts?: number;
   /** Fill AccessRecord.peer (default false). */
   peers?: boolean;
+  /**
+   * Fill AccessRecord.url (default true). Without it `url` stays '' and only the path is decoded
+   * (none for CONNECT, most of a proxy's lines): ingest keeps host and path, never the whole URL, and
+   * a string per line it would throw away is most of what the parser allocates.
+   */
+  url?: boolean;
 }
 
 /**
@@ -528,10 +534,12 @@ export class SquidLineParser {
   private readonly peers = new ByteInterner(65536, true);
   private readonly hosts: ByteInterner;
   private readonly withPeers: boolean;
+  private readonly withUrl: boolean;
 
   constructor(options: SquidLineParserOptions = {}) {
     this.hosts = new ByteInterner(options.maxInternedHosts ?? 131072, true, 255, 'utf8');
     this.withPeers = options.peers ?? false;
+    this.withUrl = options.url ?? true;
   }
 
   parse(buf: Buffer, start: number, end: number, out: AccessRecord): ParseError | null {
@@ -946,7 +954,7 @@ export class SquidLineParser {
   // ----- URL
 
   private parseUrl(buf: Buffer, from: number, to: number, out: AccessRecord): ParseError | null {
-    const url = latin1(buf, from, to);
+    const url = this.withUrl ? latin1(buf, from, to) : '';
     out.url = url;
     const method = out.method;
     // Scheme: letters, digits, + - . then "://".
@@ -979,7 +987,7 @@ export class SquidLineParser {
       authEnd++;
     }
     if (this.parseAuthority(buf, authStart, authEnd, out, scheme, false) !== null) return this.err;
-    out.path = authEnd === to ? '/' : url.substring(authEnd - from);
+    out.path = authEnd === to ? '/' : this.withUrl ? url.substring(authEnd - from) : latin1(buf, authEnd, to);
     if (scheme === 'other' && out.port === 0 && schemeLen === 3 && (buf[from]! | 32) === 102 && (buf[from + 1]! | 32) === 116 && (buf[from + 2]! | 32) === 112) out.port = 21;
     return null;
   }

@@ -33,8 +33,12 @@ export interface AccessRecord {
   /** Request duration in milliseconds; -1 when the format does not record it (common/combined). */
   elapsedMs: number;
   clientIp: string;
+  /** Identifies `clientIp` for caching, as hostKey does the host. */
+  clientKey: number;
   /** The authenticated (or ident) user, lower-cased, as Squid logged it (still percent-encoded); null for `-`. */
   user: string | null;
+  /** Identifies `user` for caching, as hostKey does the host; -1 for none. */
+  userKey: number;
   /** Squid's result code, e.g. TCP_MISS, TCP_TUNNEL, TCP_DENIED; '' when a common/combined line lacks the suffix. */
   action: string;
   status: number;
@@ -80,7 +84,9 @@ export function newAccessRecord(): AccessRecord {
     timeMs: 0,
     elapsedMs: 0,
     clientIp: '',
+    clientKey: -1,
     user: null,
+    userKey: -1,
     action: '',
     status: 0,
     bytes: 0,
@@ -666,6 +672,7 @@ export class SquidLineParser {
     p = this.pos;
     let h = this.scanHashFold(buf, end, -1);
     out.clientIp = this.clients.internHashed(buf, p, this.tokEnd, h);
+    out.clientKey = this.clients.lastKey;
     this.pos = this.tokEnd;
 
     // 4: action/status
@@ -708,10 +715,12 @@ export class SquidLineParser {
     p = this.pos;
     if (this.isDash(buf, end)) {
       out.user = null;
+      out.userKey = -1;
       this.pos = p + 1;
     } else {
       h = this.scanHashFold(buf, end, -1);
       out.user = this.users.internHashed(buf, p, this.tokEnd, h);
+      out.userKey = this.users.lastKey;
       this.pos = this.tokEnd;
     }
 
@@ -817,6 +826,7 @@ export class SquidLineParser {
     let h = this.scanHashFold(buf, end, -1);
     let q = this.tokEnd;
     out.clientIp = this.clients.internHashed(buf, p, q, h);
+    out.clientKey = this.clients.lastKey;
     this.pos = q;
 
     // ident, then user: the authenticated user wins, ident is the fallback.
@@ -833,6 +843,7 @@ export class SquidLineParser {
     if (!(q - p === 1 && buf[p] === DASH)) out.user = this.users.internHashed(buf, p, q, h);
     else if (!(identEnd - identStart === 1 && buf[identStart] === DASH)) out.user = this.users.intern(buf, identStart, identEnd);
     else out.user = null;
+    out.userKey = out.user === null ? -1 : this.users.lastKey;
     this.pos = q;
 
     // [dd/Mon/yyyy:HH:MM:SS +hhmm]

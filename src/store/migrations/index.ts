@@ -9,6 +9,7 @@ import * as webEventsCompact from './2026-11-27-web-events-compact.js';
 import * as cases from './2026-11-28-cases.js';
 import * as acknowledgementTraining from './2026-11-29-acknowledgement-training.js';
 import * as requests from './2026-11-30-requests.js';
+import * as ingestPerf from './2026-12-03-ingest-perf.js';
 
 /** The one migration series for both dialects, in name order (the order Kysely runs them). Listed statically so dist/ and src/ agree. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-28-cases': cases,
   '2026-11-29-acknowledgement-training': acknowledgementTraining,
   '2026-11-30-requests': requests,
+  '2026-12-03-ingest-perf': ingestPerf,
 };
 
 export const migrationProvider: MigrationProvider = {

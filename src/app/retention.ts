@@ -12,6 +12,8 @@ export interface RetentionOutcome {
   events: number;
   quarantined: number;
   kept: number;
+  /** Strings (web_terms) no stored event used any more. */
+  terms: number;
 }
 
 /** Applies each library's retention period (from its pack) to monitoring data; audit-logged. */

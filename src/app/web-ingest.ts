@@ -8,7 +8,7 @@ import { GrantIndex, type GrantSpan } from '../engine/grants.js';
 import type { Pack } from '../domain/pack.js';
 import type { ClassifiedEvent } from '../domain/web-event.js';
 import { WEB_CATEGORIES } from '../domain/web-rules.js';
-import { Attribution } from '../engine/attribution.js';
+import { Attribution, type AttributionPerson } from '../engine/attribution.js';
 import { CategoryIndex, CategoryMask } from '../engine/category-index.js';
 import { compileRules } from '../engine/rules/compile.js';
 import { RuleEvaluator } from '../engine/rules/evaluator.js';
@@ -19,6 +19,7 @@ import { appendAudit } from '../store/audit-log.js';
 import type { Store } from '../store/db.js';
 import { newId, nowIso } from '../store/ids.js';
 import { createEventSink, EventBatch, type WebEventSink } from '../store/web-event-sink.js';
+import { NO_TERM, TermDictionary } from '../store/web-terms.js';
 
 /**
  * Log ingestion: bytes → lines → parsed records → attributed, classified events → rules → findings,
@@ -218,12 +219,22 @@ class LineEvent implements ClassifiedEvent {
 /** What a category mask means, worked out once per distinct mask. */
 interface MaskNames {
   names: readonly string[];
-  joined: string;
+  /** The names joined, as stored, numbered by the ingestor's TermDictionary. */
+  term: number;
 }
 
 const NO_ROLES: readonly string[] = Object.freeze([]);
-/** Direct-mapped cache of registrable domains by the parser's host key (see AccessRecord.hostKey). */
-const DOMAIN_CACHE_SLOTS = 1 << 17;
+/**
+ * What is worked out once per host (registrable domain, categories), direct-mapped by the parser's
+ * host key (AccessRecord.hostKey). One slot answers both, so a line costs one probe here instead
+ * of one per fact; a collision only means working the host out again.
+ */
+const HOST_SLOTS = 1 << 16;
+/** The same for proxy users (their term, and the person the username names) and client addresses. */
+const USER_SLOTS = 1 << 14;
+
+/** example.co.uk for www.example.co.uk; the host itself when it has none (an address, a bare name). */
+const registrableDomain = (host: string): string => getDomain(host, { allowPrivateDomains: false }) ?? host;
 
 /**
  * The per-line work, kept synchronous: lines are pushed in chunks and committed in batches. Streams
@@ -232,23 +243,46 @@ const DOMAIN_CACHE_SLOTS = 1 << 17;
  * writes (WebEventSink.copiesBatch) lets one batch be refilled at once, otherwise two take turns.
  */
 export class LineIngestor {
-  private filling = new EventBatch();
-  private spare = new EventBatch();
+  /** Numbers for the batches' strings; derived facts below cache theirs until it starts over. */
+  private readonly terms = new TermDictionary();
+  private filling = new EventBatch(this.terms);
+  private spare = new EventBatch(this.terms);
   /** The last hand-off, until awaited: unless the sink copies batches, `spare` belongs to it. */
   private inFlight: Promise<void> | null = null;
   private readonly splitter: LineSplitter;
-  private readonly parser = new SquidLineParser();
+  // Ingest keeps the host and the path, never the whole URL: the parser need not build it.
+  private readonly parser = new SquidLineParser({ url: false });
   private readonly record = newAccessRecord();
   private readonly mask = new CategoryMask();
   private readonly event: LineEvent;
   private readonly keepPath: boolean;
-  private readonly domainKeys = new Float64Array(DOMAIN_CACHE_SLOTS).fill(-1);
-  private readonly domainValues: string[] = new Array<string>(DOMAIN_CACHE_SLOTS).fill('');
+  /** Per slot: the host key (-1: empty) and whether the url lists name the host (1), by HOST_SLOTS. */
+  private readonly hostKeys = new Float64Array(HOST_SLOTS).fill(-1);
+  private readonly hostUrlListed = new Uint8Array(HOST_SLOTS);
+  private readonly hostDomains: string[] = new Array<string>(HOST_SLOTS).fill('');
+  private readonly hostCategories: MaskNames[] = new Array<MaskNames>(HOST_SLOTS);
+  private readonly hostTerms = new Int32Array(HOST_SLOTS);
+  private readonly domainTerms = new Int32Array(HOST_SLOTS);
+  /** By USER_SLOTS: the user's key (-1: empty), term, and the person the username names (null: none, so ask by address). */
+  private readonly userKeys = new Float64Array(USER_SLOTS).fill(-1);
+  private readonly userTerms = new Int32Array(USER_SLOTS);
+  private readonly userPeople: Array<AttributionPerson | null> = new Array<AttributionPerson | null>(USER_SLOTS).fill(null);
+  private readonly userPersonTerms = new Int32Array(USER_SLOTS);
+  private readonly clientKeys = new Float64Array(USER_SLOTS).fill(-1);
+  private readonly clientTerms = new Int32Array(USER_SLOTS);
+  /** The last method and MIME type and their terms: neighbouring lines mostly repeat them. */
+  private lastMethod: string | null = null;
+  private lastMethodTerm = NO_TERM;
+  private lastMime: string | null | undefined = undefined;
+  private lastMimeTerm = NO_TERM;
+  /** Registrable domains of hosts the parser did not key (none or over-long): rare. */
   private readonly domains = new Map<string, string>();
   /** By mask: low word only (the usual case: ids below 32) keyed by number, else by "lo:hi". */
   private readonly lowMasks = new Map<number, MaskNames>();
   private readonly highMasks = new Map<string, MaskNames>();
   private readonly deniedActions = new Map<string, boolean>();
+  private lastAction = '';
+  private lastDenied = false;
   private readonly startOffset: number;
   private accepted: number;
   private quarantined: number;
@@ -309,13 +343,67 @@ export class LineIngestor {
   private addEvent(lineOffset: number): void {
     const r = this.record;
     const setup = this.setup;
-    const person = setup.attribution.personOf(r.user, r.clientIp, r.timeMs);
+    const terms = this.terms;
+    // Who: a username the directory knows names the same person on every line, so it is worked out
+    // once per user; otherwise the address (and the time, for leases) decides, line by line.
+    let person: AttributionPerson | null = null;
+    let personTerm = NO_TERM;
+    let userTerm = NO_TERM;
+    const userKey = r.userKey;
+    if (userKey >= 0) {
+      const slot = userKey & (USER_SLOTS - 1);
+      if (this.userKeys[slot] !== userKey) this.learnUser(r.user!, userKey, slot);
+      userTerm = this.userTerms[slot]!;
+      person = this.userPeople[slot]!;
+      if (person !== null) personTerm = this.userPersonTerms[slot]!;
+    } else if (r.user !== null) userTerm = terms.id(r.user);
+    if (person === null) {
+      person = setup.attribution.personOf(r.user, r.clientIp, r.timeMs);
+      if (person !== null) personTerm = terms.id(person.personId);
+    }
+    let clientTerm: number;
+    const clientKey = r.clientKey;
+    if (clientKey >= 0) {
+      const slot = clientKey & (USER_SLOTS - 1);
+      if (this.clientKeys[slot] !== clientKey) {
+        this.clientKeys[slot] = clientKey;
+        this.clientTerms[slot] = terms.id(r.clientIp);
+      }
+      clientTerm = this.clientTerms[slot]!;
+    } else clientTerm = terms.id(r.clientIp);
+    if (r.method !== this.lastMethod) {
+      this.lastMethod = r.method;
+      this.lastMethodTerm = terms.id(r.method);
+    }
+    if (r.mime !== this.lastMime) {
+      this.lastMime = r.mime;
+      this.lastMimeTerm = terms.id(r.mime);
+    }
     const host = r.host;
-    const domain = this.domainOf(host, r.hostKey);
+    const hostKey = r.hostKey;
     const keepPath = this.keepPath;
-    const mask = this.mask;
-    setup.index.lookupInto(host, keepPath ? r.path : undefined, mask.set(0, 0), r.hostKey);
-    const categories = this.namesOf(mask);
+    let domain: string;
+    let categories: MaskNames;
+    let hostTerm: number;
+    let domainTerm: number;
+    if (hostKey >= 0) {
+      const slot = hostKey & (HOST_SLOTS - 1);
+      if (this.hostKeys[slot] !== hostKey) this.learnHost(host, hostKey, slot);
+      domain = this.hostDomains[slot]!;
+      hostTerm = this.hostTerms[slot]!;
+      domainTerm = this.domainTerms[slot]!;
+      // Url-list hosts are few; their categories depend on the path, so they are worked out each time.
+      if (keepPath && this.hostUrlListed[slot] === 1) {
+        setup.index.lookupInto(host, r.path, this.mask.set(0, 0));
+        categories = this.namesOf(this.mask);
+      } else categories = this.hostCategories[slot]!;
+    } else {
+      domain = this.domainOf(host);
+      setup.index.lookupInto(host, keepPath ? r.path : undefined, this.mask.set(0, 0));
+      categories = this.namesOf(this.mask);
+      hostTerm = terms.id(host);
+      domainTerm = terms.id(domain);
+    }
     const denied = this.isDenied(r.action);
     const path = keepPath ? r.path : '';
     const personId = person === null ? null : person.personId;
@@ -348,35 +436,48 @@ export class LineIngestor {
     const i = b.length;
     b.lineOffset[i] = lineOffset;
     b.tsMs[i] = r.timeMs;
-    b.personId[i] = personId;
-    b.clientIp[i] = r.clientIp;
-    b.username[i] = r.user;
-    b.host[i] = host;
-    b.domain[i] = domain;
+    b.personId[i] = personTerm;
+    b.clientIp[i] = clientTerm;
+    b.username[i] = userTerm;
+    b.host[i] = hostTerm;
+    b.domain[i] = domainTerm;
     b.path[i] = keepPath ? path : null;
-    b.method[i] = r.method;
+    b.method[i] = this.lastMethodTerm;
     b.status[i] = r.status;
     b.bytes[i] = r.bytes;
-    b.mime[i] = r.mime;
-    b.categories[i] = categories.joined;
+    b.mime[i] = this.lastMimeTerm;
+    b.categories[i] = categories.term;
     b.denied[i] = denied ? 1 : 0;
     b.length = i + 1;
     this.accepted++;
   }
 
-  /** The registrable domain (example.co.uk for www.example.co.uk), cached by host key. */
-  private domainOf(host: string, hostKey: number): string {
-    if (hostKey >= 0) {
-      const slot = hostKey & (DOMAIN_CACHE_SLOTS - 1);
-      if (this.domainKeys[slot] === hostKey) return this.domainValues[slot]!;
-      const domain = getDomain(host, { allowPrivateDomains: false }) ?? host;
-      this.domainKeys[slot] = hostKey;
-      this.domainValues[slot] = domain;
-      return domain;
-    }
+  /** Works out a keyed host's facts into its slot. */
+  private learnHost(host: string, hostKey: number, slot: number): void {
+    const mask = this.mask.set(0, 0);
+    this.hostUrlListed[slot] = this.setup.index.classifyHost(host, mask) ? 1 : 0;
+    this.hostCategories[slot] = this.namesOf(mask);
+    const domain = registrableDomain(host);
+    this.hostDomains[slot] = domain;
+    this.hostTerms[slot] = this.terms.id(host);
+    this.domainTerms[slot] = this.terms.id(domain);
+    this.hostKeys[slot] = hostKey;
+  }
+
+  /** Works out a keyed user's facts into its slot. */
+  private learnUser(user: string, userKey: number, slot: number): void {
+    this.userTerms[slot] = this.terms.id(user);
+    const person = this.setup.attribution.personOfUsername(user);
+    this.userPeople[slot] = person;
+    this.userPersonTerms[slot] = person === null ? NO_TERM : this.terms.id(person.personId);
+    this.userKeys[slot] = userKey;
+  }
+
+  /** The registrable domain of a host the parser did not key. */
+  private domainOf(host: string): string {
     let domain = this.domains.get(host);
     if (domain === undefined) {
-      domain = getDomain(host, { allowPrivateDomains: false }) ?? host;
+      domain = registrableDomain(host);
       if (this.domains.size > 200_000) this.domains.clear();
       this.domains.set(host, domain);
     }
@@ -403,16 +504,20 @@ export class LineIngestor {
 
   private describe(mask: CategoryMask): MaskNames {
     const names = Object.freeze(this.setup.index.namesOf(mask));
-    return { names, joined: names.join(',') };
+    return { names, term: this.terms.id(names.join(',')) };
   }
 
   private isDenied(action: string): boolean {
+    // Actions are interned: consecutive lines mostly repeat one, and the same string compares at once.
+    if (action === this.lastAction) return this.lastDenied;
     let denied = this.deniedActions.get(action);
     if (denied === undefined) {
       denied = action.includes('DENIED');
       if (this.deniedActions.size > 1000) this.deniedActions.clear();
       this.deniedActions.set(action, denied);
     }
+    this.lastAction = action;
+    this.lastDenied = denied;
     return denied;
   }
 
@@ -440,6 +545,9 @@ export class LineIngestor {
     const previous = this.inFlight;
     this.inFlight = done;
     if (this.setup.sink.copiesBatch === true) {
+      // Between batches, with the batch encoded: the moment the dictionary may start over. (A sink
+      // that reads the batch later reads its numbers later too: then the dictionary only grows.)
+      if (this.terms.full) this.restartTerms();
       // The sink has its copy: refill the same batch (less memory, and its strings die young).
       batch.recycle();
       if (previous !== null) await previous;
@@ -450,6 +558,18 @@ export class LineIngestor {
     this.spare.recycle();
     this.filling = this.spare;
     this.spare = batch;
+  }
+
+  /** The dictionary starts over (bounded memory on a run of any length), and every number cached from it goes. */
+  private restartTerms(): void {
+    this.terms.reset();
+    this.hostKeys.fill(-1);
+    this.userKeys.fill(-1);
+    this.clientKeys.fill(-1);
+    this.lastMethod = null;
+    this.lastMime = undefined;
+    this.lowMasks.clear();
+    this.highMasks.clear();
   }
 
   /** Commits everything pushed so far, and waits until it is durable. */

@@ -52,8 +52,8 @@ export class Attribution {
   /** The person behind a request, or null. */
   personOf(username: string | null, clientIp: string, timeMs: number): AttributionPerson | null {
     if (username) {
-      const id = this.byUsername.get(username) ?? this.byUsername.get(stripRealm(username));
-      if (id) return this.found(id, 'username');
+      const person = this.personOfUsername(username);
+      if (person !== null) return person;
     }
     const leases = this.leases.get(clientIp);
     if (leases) {
@@ -74,6 +74,15 @@ export class Attribution {
     if (assigned) return this.found(assigned, 'workstation');
     this.via = 'none';
     return null;
+  }
+
+  /**
+   * The person a proxy username names, whatever the address and time (what personOf answers first);
+   * null when it names none. Stable for a run, so a caller may cache it per username.
+   */
+  personOfUsername(username: string): AttributionPerson | null {
+    const id = this.byUsername.get(username) ?? this.byUsername.get(stripRealm(username));
+    return id ? this.found(id, 'username') : null;
   }
 
   person(personId: string): AttributionPerson | undefined {

@@ -484,6 +484,16 @@ export class CategoryIndex {
     return (out.lo | out.hi) !== 0;
   }
 
+  /**
+   * The categories a host's domain lists give it, whatever the path, into `out`. Returns whether
+   * the url lists name the host too: then its categories depend on the path (ask lookupInto with
+   * it). For a caller that caches what it derives per host.
+   */
+  classifyHost(host: string, out: CategoryMask): boolean {
+    this.lookupHost(host, undefined, out, false);
+    return this.urlListed;
+  }
+
   /** Allocating convenience over lookupInto. */
   lookup(host: string, path?: string): CategoryMask {
     const out = new CategoryMask();

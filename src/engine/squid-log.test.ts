@@ -22,13 +22,15 @@ test('native: every field of a plain GET', () => {
   const line = '1700000000.123    120 10.0.4.17 TCP_MISS/200 5120 GET http://www.example.com/news/today.html?x=1&y=2 jsmith HIER_DIRECT/93.184.216.34 text/html';
   const { rec: r, err } = parseOne(line, new SquidLineParser({ peers: true }));
   assert.equal(err, null);
-  assert.ok(Number.isSafeInteger(r.hostKey) && r.hostKey >= 0);
-  assert.deepEqual({ ...r, hostKey: 0 }, {
+  for (const key of [r.hostKey, r.clientKey, r.userKey]) assert.ok(Number.isSafeInteger(key) && key >= 0);
+  assert.deepEqual({ ...r, hostKey: 0, clientKey: 0, userKey: 0 }, {
     format: 'squid',
     timeMs: 1700000000123,
     elapsedMs: 120,
     clientIp: '10.0.4.17',
+    clientKey: 0,
     user: 'jsmith',
+    userKey: 0,
     action: 'TCP_MISS',
     status: 200,
     bytes: 5120,
@@ -546,6 +548,57 @@ test('property: corrupted lines never throw; they parse or return an error with 
     if (err !== null) {
       assert.ok(fields.has(err.field), `unknown field ${err.field}`);
       assert.ok(err.reason.startsWith('expected'), err.reason);
+    }
+  }
+});
+
+test('a parser without URLs reads every other field as the default one does, on varied generated lines', () => {
+  // Deterministic variety: native and common/combined, CONNECT and GET, queries, ports, userinfo,
+  // trailing dots, upper case, users with realms, no host, MIME types or none.
+  let seed = 7;
+  const rand = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[rand(xs.length)]!;
+  const hosts = ['www.Example.com', 'cdn.example.co.uk.', 'bet-now.example', '10.1.2.3', '[2001:db8::1]', 'xn--bcher-kva.example', 'UPPER.EXAMPLE'];
+  const paths = ['', '/', '/a/b.exe', '/search?q=x&y=%20z', '/dl/file.MSI#frag', '?only=query'];
+  const users = ['-', 'jsmith', 'JDoe@LIB.EXAMPLE', 'lib%5cmjones', 'kiosk'];
+  const lines: string[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const host = pick(hosts);
+    const connect = rand(3) === 0;
+    const port = rand(4) === 0 ? `:${pick([80, 443, 8080, 21])}` : '';
+    const url = connect ? `${host}:${pick([443, 8443])}` : `${pick(['http', 'https', 'ftp', 'HTTP'])}://${rand(8) === 0 ? 'u:pw@' : ''}${host}${port}${pick(paths)}`;
+    const method = connect ? 'CONNECT' : pick(['GET', 'POST', 'HEAD']);
+    const client = `10.${rand(3)}.${rand(256)}.${rand(256)}`;
+    const time = 1_700_000_000 + i * 7;
+    if (rand(4) === 0) {
+      lines.push(`${client} - ${pick(users)} [14/Nov/2023:22:13:${String(i % 60).padStart(2, '0')} -0500] "${method} ${url} HTTP/1.1" ${pick([200, 304, 407])} ${rand(100000)}${rand(2) === 0 ? ' "-" "Mozilla/5.0"' : ''} TCP_MISS:HIER_DIRECT`);
+    } else {
+      lines.push(`${time}.${String(rand(1000)).padStart(3, '0')} ${String(rand(9999)).padStart(6)} ${client} ${pick(['TCP_MISS', 'TCP_TUNNEL', 'TCP_DENIED'])}/${pick([200, 403, 407])} ${rand(1_000_000)} ${method} ${rand(50) === 0 ? 'error:invalid-request' : url} ${pick(users)} HIER_DIRECT/192.0.2.1 ${pick(['-', 'text/html', 'Application/Octet-Stream'])}`);
+    }
+  }
+  const full = new SquidLineParser();
+  const lean = new SquidLineParser({ url: false });
+  const a = newAccessRecord();
+  const b = newAccessRecord();
+  const keysByValue = new Map<string, number>();
+  for (const line of lines) {
+    const buf = Buffer.from(line, 'latin1');
+    const errA = full.parse(buf, 0, buf.length, a);
+    const errB = lean.parse(buf, 0, buf.length, b);
+    assert.deepEqual(errB, errA, line);
+    if (errA !== null) continue;
+    assert.equal(b.url, '');
+    const strip = (r: AccessRecord) => ({ ...r, url: '', hostKey: r.hostKey >= 0, clientKey: r.clientKey >= 0, userKey: r.userKey >= 0 });
+    assert.deepEqual(strip(b), strip(a), line);
+    // Keys identify values: the same user or client always has the same key in one parser.
+    for (const [kind, value, key] of [['user', b.user, b.userKey], ['client', b.clientIp, b.clientKey]] as const) {
+      if (value === null) continue;
+      const known = keysByValue.get(`${kind}:${value}`);
+      if (known === undefined) keysByValue.set(`${kind}:${value}`, key);
+      else assert.equal(key, known, `${kind} ${value}`);
     }
   }
 });

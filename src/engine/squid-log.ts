@@ -33,8 +33,12 @@ export interface AccessRecord {
   /** Request duration in milliseconds; -1 when the format does not record it (common/combined). */
   elapsedMs: number;
   clientIp: string;
+  /** Identifies `clientIp` for caching, as hostKey does the host. */
+  clientKey: number;
   /** The authenticated (or ident) user, lower-cased, as Squid logged it (still percent-encoded); null for `-`. */
   user: string | null;
+  /** Identifies `user` for caching, as hostKey does the host; -1 for none. */
+  userKey: number;
   /** Squid's result code, e.g. TCP_MISS, TCP_TUNNEL, TCP_DENIED; '' when a common/combined line lacks the suffix. */
   action: string;
   status: number;
@@ -80,7 +84,9 @@ export function newAccessRecord(): AccessRecord {
     timeMs: 0,
     elapsedMs: 0,
     clientIp: '',
+    clientKey: -1,
     user: null,
+    userKey: -1,
     action: '',
     status: 0,
     bytes: 0,
@@ -506,6 +512,12 @@ export interface SquidLineParserOptions {
   maxInternedHosts?: number;
   /** Fill AccessRecord.peer (default false). */
   peers?: boolean;
+  /**
+   * Fill AccessRecord.url (default true). Without it `url` stays '' and only the path is decoded
+   * (none for CONNECT, most of a proxy's lines): ingest keeps host and path, never the whole URL, and
+   * a string per line it would throw away is most of what the parser allocates.
+   */
+  url?: boolean;
 }
 
 /**
@@ -528,10 +540,12 @@ export class SquidLineParser {
   private readonly peers = new ByteInterner(65536, true);
   private readonly hosts: ByteInterner;
   private readonly withPeers: boolean;
+  private readonly withUrl: boolean;
 
   constructor(options: SquidLineParserOptions = {}) {
     this.hosts = new ByteInterner(options.maxInternedHosts ?? 131072, true, 255, 'utf8');
     this.withPeers = options.peers ?? false;
+    this.withUrl = options.url ?? true;
   }
 
   parse(buf: Buffer, start: number, end: number, out: AccessRecord): ParseError | null {
@@ -658,6 +672,7 @@ export class SquidLineParser {
     p = this.pos;
     let h = this.scanHashFold(buf, end, -1);
     out.clientIp = this.clients.internHashed(buf, p, this.tokEnd, h);
+    out.clientKey = this.clients.lastKey;
     this.pos = this.tokEnd;
 
     // 4: action/status
@@ -700,10 +715,12 @@ export class SquidLineParser {
     p = this.pos;
     if (this.isDash(buf, end)) {
       out.user = null;
+      out.userKey = -1;
       this.pos = p + 1;
     } else {
       h = this.scanHashFold(buf, end, -1);
       out.user = this.users.internHashed(buf, p, this.tokEnd, h);
+      out.userKey = this.users.lastKey;
       this.pos = this.tokEnd;
     }
 
@@ -809,6 +826,7 @@ export class SquidLineParser {
     let h = this.scanHashFold(buf, end, -1);
     let q = this.tokEnd;
     out.clientIp = this.clients.internHashed(buf, p, q, h);
+    out.clientKey = this.clients.lastKey;
     this.pos = q;
 
     // ident, then user: the authenticated user wins, ident is the fallback.
@@ -825,6 +843,7 @@ export class SquidLineParser {
     if (!(q - p === 1 && buf[p] === DASH)) out.user = this.users.internHashed(buf, p, q, h);
     else if (!(identEnd - identStart === 1 && buf[identStart] === DASH)) out.user = this.users.intern(buf, identStart, identEnd);
     else out.user = null;
+    out.userKey = out.user === null ? -1 : this.users.lastKey;
     this.pos = q;
 
     // [dd/Mon/yyyy:HH:MM:SS +hhmm]
@@ -946,7 +965,7 @@ export class SquidLineParser {
   // ----- URL
 
   private parseUrl(buf: Buffer, from: number, to: number, out: AccessRecord): ParseError | null {
-    const url = latin1(buf, from, to);
+    const url = this.withUrl ? latin1(buf, from, to) : '';
     out.url = url;
     const method = out.method;
     // Scheme: letters, digits, + - . then "://".
@@ -979,7 +998,7 @@ export class SquidLineParser {
       authEnd++;
     }
     if (this.parseAuthority(buf, authStart, authEnd, out, scheme, false) !== null) return this.err;
-    out.path = authEnd === to ? '/' : url.substring(authEnd - from);
+    out.path = authEnd === to ? '/' : this.withUrl ? url.substring(authEnd - from) : latin1(buf, authEnd, to);
     if (scheme === 'other' && out.port === 0 && schemeLen === 3 && (buf[from]! | 32) === 102 && (buf[from + 1]! | 32) === 116 && (buf[from + 2]! | 32) === 112) out.port = 21;
     return null;
   }

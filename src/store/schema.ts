@@ -197,6 +197,12 @@ export interface WebTermsTable {
   value: string;
 }
 
+/** Raised by each retention purge that deletes web_terms; ingest writers re-find their cached terms when it changes. */
+export interface WebTermEpochsTable {
+  library_id: string;
+  epoch: number;
+}
+
 /** Web events as stored: text that repeats is a web_terms id (`*_no`). Written only by the ingest sink. */
 export interface WebEventRowsTable {
   library_id: string;
@@ -604,6 +610,7 @@ export interface Database {
   web_events: WebEventsTable;
   web_event_rows: WebEventRowsTable;
   web_terms: WebTermsTable;
+  web_term_epochs: WebTermEpochsTable;
   ingest_quarantine: IngestQuarantineTable;
   findings: FindingsTable;
   job_claims: JobClaimsTable;

@@ -4,7 +4,7 @@ import type { RawHandle } from './db.js';
 import { finished } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { BinaryCopyWriter } from './copy-binary.js';
-import { TermEncoder, TermIds } from './web-terms.js';
+import { TermDictionary, TermEncoder, TermIds } from './web-terms.js';
 
 /**
  * The hot write path of log ingestion. A batch holds events column by column (arrays reused from
@@ -24,18 +24,22 @@ export class EventBatch {
   length = 0;
   readonly lineOffset: number[] = [];
   readonly tsMs: number[] = [];
-  readonly personId: Array<string | null> = [];
-  readonly clientIp: string[] = [];
-  readonly username: Array<string | null> = [];
-  readonly host: string[] = [];
-  readonly domain: string[] = [];
+  // The text columns hold the numbers `dictionary` gives their strings (NO_TERM for null), so the
+  // filler can cache a host's or a person's number instead of the sink hashing every string again.
+  readonly personId: number[] = [];
+  readonly clientIp: number[] = [];
+  readonly username: number[] = [];
+  readonly host: number[] = [];
+  readonly domain: number[] = [];
   readonly path: Array<string | null> = [];
-  readonly method: string[] = [];
+  readonly method: number[] = [];
   readonly status: number[] = [];
   readonly bytes: number[] = [];
-  readonly mime: Array<string | null> = [];
-  readonly categories: string[] = [];
+  readonly mime: number[] = [];
+  readonly categories: number[] = [];
   readonly denied: number[] = [];
+
+  constructor(readonly dictionary: TermDictionary = new TermDictionary()) {}
   readonly quarantine: QuarantineRow[] = [];
   readonly findings = new Map<string, FindingUpsert>();
 
@@ -199,7 +203,7 @@ function copyFindings(findings: ReadonlyMap<string, FindingUpsert>): FindingUpse
 /** Reads everything a writer needs from the batch, which the caller may refill as soon as this returns. */
 function encodeBatch(encoder: TermEncoder, id: number, libraryId: string, sourceId: string, b: EventBatch, cp: Checkpoint, pooled?: WireColumns): WireBatch {
   const n = b.length;
-  const resetTerms = encoder.begin(libraryId);
+  const resetTerms = encoder.begin(libraryId, b.dictionary);
   const added: string[] = [];
   const source = encoder.one(sourceId, added);
   const columns = pooled !== undefined && pooled.lineOffset.length >= n ? pooled : newWireColumns(Math.max(n, 1));
@@ -233,6 +237,8 @@ function sqliteWriter(db: import('better-sqlite3').Database): (m: WireBatch) => 
   const insertEvents = db.prepare(`INSERT OR IGNORE INTO web_event_rows (${EVENT_COLUMNS}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(', ')}`);
   const findTerm = db.prepare('SELECT id FROM web_terms WHERE library_id = ? AND value = ?').pluck();
   const insertTerm = db.prepare('INSERT INTO web_terms (library_id, value) VALUES (?, ?)');
+  const readEpoch = db.prepare('SELECT epoch FROM web_term_epochs WHERE library_id = ?').pluck();
+  const termId = (libraryId: string, value: string): number => (findTerm.get(libraryId, value) as number | undefined) ?? Number(insertTerm.run(libraryId, value).lastInsertRowid);
   const insertQuarantine = db.prepare('INSERT OR IGNORE INTO ingest_quarantine (library_id, source_id, line_offset, line_no, field, reason, raw, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const upsertFinding = db.prepare(`INSERT INTO findings (id, library_id, finding_key, rule_id, clauses_json, severity, subject, person_id, window_start_ms, window_end_ms, event_count, bytes, minutes, evidence_json, state, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?) ON CONFLICT (library_id, finding_key) DO UPDATE SET ${FINDING_UPDATE}`);
@@ -243,10 +249,14 @@ function sqliteWriter(db: import('better-sqlite3').Database): (m: WireBatch) => 
   const write = db.transaction((m: WireBatch) => {
     const { libraryId, columns: c } = m;
     terms.begin(m.resetTerms);
-    for (const value of m.added) {
-      const known = findTerm.get(libraryId, value) as number | undefined;
-      terms.push(known ?? Number(insertTerm.run(libraryId, value).lastInsertRowid));
+    // A retention purge since the last batch may have deleted terms this writer holds: find them
+    // again. (The transaction is IMMEDIATE, so no purge can come between this and the commit.)
+    const epoch = (readEpoch.get(libraryId) as number | undefined) ?? 0;
+    if (terms.epoch !== epoch) {
+      if (terms.size > 0) terms.replace(terms.values.map((value) => termId(libraryId, value)));
+      terms.epoch = epoch;
     }
+    for (const value of m.added) terms.push(termId(libraryId, value), value);
     const source = terms.of(m.source);
     const { personId, clientIp, username, host, domain, method, mime, categories } = c.terms;
     const row = (i: number, out: unknown[], at: number): void => {
@@ -286,7 +296,7 @@ function sqliteWriter(db: import('better-sqlite3').Database): (m: WireBatch) => 
   });
   return (m) => {
     try {
-      write(m);
+      write.immediate(m);
     } catch (error) {
       // Rolled back: the terms this batch added may not exist.
       terms.clear();
@@ -580,7 +590,7 @@ function termArray(local: Int32Array, n: number, terms: TermIds): string {
  * resolving them never holds the batch's transaction open. A string another ingest adds at the
  * same moment is not visible to this statement's snapshot: it is looked up once more after.
  */
-async function resolveTerms(pool: import('pg').Pool, libraryId: string, added: readonly string[]): Promise<number[]> {
+async function resolveTerms(pool: import('pg').Pool | import('pg').PoolClient, libraryId: string, added: readonly string[]): Promise<number[]> {
   const literal = textArray(added, added.length);
   const found = await pool.query<{ ord: number; id: number | null }>(
     `WITH v AS (SELECT value, ord FROM unnest($2::text[]) WITH ORDINALITY AS v(value, ord)),
@@ -615,6 +625,18 @@ function postgresSink(pool: import('pg').Pool): WebEventSink {
   const encoder = new TermEncoder();
   const terms = new TermIds();
   const copy = new BinaryCopyWriter();
+  /** Libraries whose web_term_epochs row is known to exist (a row the batches can lock). */
+  const epochRows = new Set<string>();
+  /**
+   * Inside the batch's transaction: locks the library's purge epoch against a purge until the commit,
+   * and finds every cached term again if a purge ran since they were found (it may have deleted some).
+   */
+  const checkEpoch = async (client: import('pg').PoolClient, libraryId: string): Promise<void> => {
+    const epoch = Number((await client.query<{ epoch: number }>('SELECT epoch FROM web_term_epochs WHERE library_id = $1 FOR SHARE', [libraryId])).rows[0]?.epoch ?? 0);
+    if (terms.epoch === epoch) return;
+    if (terms.size > 0) terms.replace(await resolveTerms(client, libraryId, terms.values));
+    terms.epoch = epoch;
+  };
   return {
     batchRows: POSTGRES_BATCH_ROWS,
     copiesBatch: true,
@@ -622,18 +644,26 @@ function postgresSink(pool: import('pg').Pool): WebEventSink {
       const m = encodeBatch(encoder, 0, libraryId, sourceId, batch, cp);
       return chain.then(async () => {
         terms.begin(m.resetTerms);
-        if (m.added.length > 0) {
-          try {
-            for (const id of await resolveTerms(pool, libraryId, m.added)) terms.push(id);
-          } catch (error) {
-            terms.clear();
-            throw error;
+        try {
+          if (!epochRows.has(libraryId)) {
+            await pool.query('INSERT INTO web_term_epochs (library_id, epoch) VALUES ($1, 0) ON CONFLICT (library_id) DO NOTHING', [libraryId]);
+            epochRows.add(libraryId);
           }
+          // The epoch the new terms are found in; checkEpoch sees whether a purge came after it.
+          if (terms.size === 0) terms.epoch = Number((await pool.query<{ epoch: number }>('SELECT epoch FROM web_term_epochs WHERE library_id = $1', [libraryId])).rows[0]?.epoch ?? 0);
+          if (m.added.length > 0) {
+            const ids = await resolveTerms(pool, libraryId, m.added);
+            ids.forEach((id, i) => terms.push(id, m.added[i]!));
+          }
+        } catch (error) {
+          terms.clear();
+          throw error;
         }
         const client = await pool.connect();
         let broken = false;
         try {
           await client.query('BEGIN');
+          await checkEpoch(client, libraryId);
           if (m.rows > 0) await copyEvents(client, copy, m, terms);
           const rest = batchStatement(m, terms, false);
           await client.query(rest.text, rest.params);
@@ -641,9 +671,22 @@ function postgresSink(pool: import('pg').Pool): WebEventSink {
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK').catch(() => (broken = true));
-          if (!isStoredLine(error)) throw error;
-          const all = batchStatement(m, terms, true);
-          await client.query(all.text, all.params);
+          if (!isStoredLine(error)) {
+            // Terms found again inside the rolled-back transaction may not exist.
+            terms.clear();
+            throw error;
+          }
+          try {
+            await client.query('BEGIN');
+            await checkEpoch(client, libraryId);
+            const all = batchStatement(m, terms, true);
+            await client.query(all.text, all.params);
+            await client.query('COMMIT');
+          } catch (again) {
+            await client.query('ROLLBACK').catch(() => (broken = true));
+            terms.clear();
+            throw again;
+          }
         } finally {
           client.release(broken);
         }

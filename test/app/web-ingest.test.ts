@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { DIALECTS } from '../support/databases.js';
 import { createWorld, type World } from '../support/fixtures.js';
 import { at, squidLine } from '../support/squid-lines.js';
-import { ingestSquidFile, prepareMonitoring } from '../../src/app/web-ingest.js';
+import { findOrCreateSource, ingestSquidFile, LineIngestor, prepareMonitoring } from '../../src/app/web-ingest.js';
 import { purgeWebEvents } from '../../src/store/web-retention.js';
 import { REPO_ROOT } from '../../src/sources/pack-files.js';
 
@@ -157,6 +157,44 @@ for (const { dialect, skip } of DIALECTS) {
       assert.ok(purged.events >= 2);
       const left = await world.store.db.selectFrom('web_events').select(['host']).where('source_id', '=', result.sourceId).execute();
       assert.deepEqual(left.map((e) => e.host), ['casino-royale.example']);
+      // The strings only the purged events used are gone; those a kept event uses stay.
+      assert.ok(purged.terms > 0);
+      const terms = (await world.store.db.selectFrom('web_terms').select('value').where('library_id', '=', 'liverpool').execute()).map((t) => t.value);
+      assert.ok(!terms.includes('plain.example'), 'the purged host is still a term');
+      assert.ok(terms.includes('casino-royale.example'));
+      assert.ok(terms.includes(result.sourceId));
+    });
+
+    test('a purge in the middle of an ingest run deletes terms the writer holds, and its next batches find them again', async () => {
+      const pack = world.packs.find((p) => p.library.id === 'liverpool')!;
+      const setup = await prepareMonitoring(world.store, pack, { categoriesDirs: [categories] });
+      const source = await findOrCreateSource(world.store, 'liverpool', { key: `test:mid-purge-${dialect}`, kind: 'upload', label: 'mid-purge' });
+      const ingestor = new LineIngestor(setup, source);
+      const old = at('2026-02-03T10:00', 'America/New_York');
+      const line = (timeMs: number, i: number) => `${squidLine({ timeMs, client: '10.56.0.9', user: 'mid-purge-user', url: `http://only-here-${dialect}.example/p/${i}` })}\n`;
+      try {
+        ingestor.push(Buffer.from(line(old, 1) + line(old + 1000, 2)));
+        await ingestor.commit();
+        const termOf = () => world.store.db.selectFrom('web_terms').select('id').where('library_id', '=', 'liverpool').where('value', '=', `only-here-${dialect}.example`).executeTakeFirst();
+        assert.ok(await termOf());
+        const purged = await purgeWebEvents(world.store, 'liverpool', at('2026-03-01T00:00', 'America/New_York'));
+        assert.ok(purged.events >= 2 && purged.terms > 0);
+        assert.equal(await termOf(), undefined, 'the host only the purged events used is no longer a term');
+        // The same writer goes on with the same strings, which it had cached before the purge.
+        const later = at('2026-11-20T10:00', 'America/New_York');
+        ingestor.push(Buffer.from(line(later, 3) + line(later + 1000, 4)));
+        await ingestor.commit();
+      } finally {
+        await ingestor.settle().catch(() => undefined);
+        await setup.sink.release?.();
+      }
+      const rows = await world.store.db.selectFrom('web_event_rows').select(sql<number>`count(*)`.as('n')).where('source_no', '=', world.store.db.selectFrom('web_terms').select('id').where('value', '=', source.id)).executeTakeFirstOrThrow();
+      assert.equal(Number(rows.n), 2);
+      const events = await world.store.db.selectFrom('web_events').select(['host', 'username', 'client_ip', 'path']).where('source_id', '=', source.id).orderBy('line_offset').execute();
+      assert.deepEqual(events, [
+        { host: `only-here-${dialect}.example`, username: 'mid-purge-user', client_ip: '10.56.0.9', path: '/p/3' },
+        { host: `only-here-${dialect}.example`, username: 'mid-purge-user', client_ip: '10.56.0.9', path: '/p/4' },
+      ]);
     });
 
     test('lines stored again after a lost checkpoint are skipped, not duplicated, and the run succeeds', async () => {

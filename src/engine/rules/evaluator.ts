@@ -30,6 +30,8 @@ export interface EvaluatorOptions {
    * key and copies what it keeps before the next push can touch it (batch ingestion: a rule that
    * matches every request, like daily bandwidth, otherwise allocates once per line all day long).
    * A returned change is then valid until the next push; its evidence is the window's own list.
+   * So is the returned array (reused too: a rule that matches every line would otherwise allocate
+   * one per line).
    */
   reuseChanges?: boolean;
 }
@@ -85,6 +87,8 @@ export class RuleEvaluator {
   private nextSweep = Number.NEGATIVE_INFINITY;
   private readonly counters = { events: 0, untimed: 0, late: 0, exempt: 0 };
   private readonly exempt: ((event: ClassifiedEvent) => boolean) | undefined;
+  /** The array push returns when changes are reused (EvaluatorOptions.reuseChanges). */
+  private readonly changes: FindingChange[] = [];
 
   constructor(rules: CompiledRules, calendar: WorkCalendar, categoryId: CategoryIdOf, options: EvaluatorOptions = {}) {
     if (rules.usesWorkHours && !calendar.hasWorkHours) {
@@ -125,6 +129,10 @@ export class RuleEvaluator {
     ctx.reset(event);
     const seq = ++this.sequence;
     let out: FindingChange[] | null = null;
+    if (this.reuseChanges) {
+      out = this.changes;
+      out.length = 0;
+    }
     let subject: Subject | null | undefined;
 
     const any = this.rules.index.any;
@@ -153,7 +161,7 @@ export class RuleEvaluator {
         }
       }
     }
-    return out ?? NO_CHANGES;
+    return out === null || out.length === 0 ? NO_CHANGES : out;
   }
 
   /**
@@ -335,7 +343,11 @@ export class RuleEvaluator {
         for (let r = 0; r < subject.slots.length; r++) {
           const slot = subject.slots[r];
           if (slot === undefined) continue;
-          if (slot.windows.length > 0 && slot.windows.some((w) => w.end <= closedBefore)) slot.windows = slot.windows.filter((w) => w.end > closedBefore);
+          // Plain loops: this runs for every subject and rule every ten minutes of log time.
+          const windows = slot.windows;
+          let open = 0;
+          for (let w = 0; w < windows.length; w++) if ((windows[w] as WindowState).end > closedBefore) open++;
+          if (open < windows.length) slot.windows = windows.filter((w) => w.end > closedBefore);
           if (slot.windows.length === 0 && (slot.pattern === null || slot.pattern.isStale(today))) subject.slots[r] = undefined;
           else live = true;
         }

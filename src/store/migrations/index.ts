@@ -11,6 +11,7 @@ import * as acknowledgementTraining from './2026-11-29-acknowledgement-training.
 import * as requests from './2026-11-30-requests.js';
 import * as social from './2026-12-01-social.js';
 import * as manualRecords from './2026-12-02-manual-records.js';
+import * as ingestPerf from './2026-12-03-ingest-perf.js';
 import * as leaseMac from './2026-12-04-lease-mac.js';
 import * as outboxSecret from './2026-12-05-outbox-secret.js';
 
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-30-requests': requests,
   '2026-12-01-social': social,
   '2026-12-02-manual-records': manualRecords,
+  '2026-12-03-ingest-perf': ingestPerf,
   '2026-12-04-lease-mac': leaseMac,
   '2026-12-05-outbox-secret': outboxSecret,
 };

@@ -51,7 +51,8 @@ for (const { dialect, skip } of DIALECTS) {
       assert.equal(approved.statusCode, 200, approved.body);
 
       const workstation = await world.store.db.selectFrom('workstations').select(['hostname', 'mac']).where('library_id', '=', 'orland-park').where('mac', 'is not', null).executeTakeFirstOrThrow();
-      const soon = new Date(Date.now() + 3_600_000);
+      // Mid-morning in Chicago on a day after the approval, so every lease below falls on one local day.
+      const soon = new Date(Date.UTC(new Date().getUTCFullYear() + 1, 2, 10, 16, 0));
       const at = (minutes: number) => new Date(soon.getTime() + minutes * 60_000).toISOString();
       const report = await importLeases('orland-park', [
         'ip,starts_at,ends_at,employee_id,hostname,kind,mac',

@@ -56,7 +56,8 @@ export async function importLeasesCsv(store: Store, libraryId: string, text: str
   const outcome = await store.db.transaction().execute(async (trx) => {
     const result = await importLeases(trx, libraryId, parsed.rows);
     // What these records show: devices nobody approved, accounts signed on at two machines at once.
-    const span = (rows: typeof parsed.rows) => [Math.min(...rows.map((r) => r.startsMs)), Math.max(...rows.map((r) => r.startsMs))] as const;
+    // A loop, not Math.min(...rows): a month of DHCP leases is more arguments than a call can take.
+    const span = (rows: typeof parsed.rows) => rows.reduce(([lo, hi], r) => [Math.min(lo, r.startsMs), Math.max(hi, r.startsMs)] as const, [Infinity, -Infinity] as const);
     const withMac = parsed.rows.filter((r) => r.mac);
     const logons = parsed.rows.filter((r) => r.kind === 'logon');
     const findings = (withMac.length > 0 ? await checkDevices(trx, libraryId, ...span(withMac)) : 0) + (logons.length > 0 ? await checkSharedLogons(trx, libraryId, ...span(logons)) : 0);

@@ -13,7 +13,13 @@ export type Dialect = 'sqlite' | 'postgres';
 export type Executor = Kysely<Database> | Transaction<Database>;
 
 /** The driver underneath Kysely, for the few hot paths (bulk event writes) that must bypass the query builder. */
-export type RawHandle = { dialect: 'sqlite'; sqlite: SQLite.Database } | { dialect: 'postgres'; pool: pg.Pool };
+export type RawHandle = { dialect: 'sqlite'; sqlite: SQLite.Database } | { dialect: 'postgres'; pool: pg.Pool; connection: PostgresConnection };
+
+/** How to open another connection to the same PostgreSQL database and schema (a writer thread's own pool). */
+export interface PostgresConnection {
+  connectionString: string;
+  options?: string;
+}
 
 export interface Store {
   db: Kysely<Database>;
@@ -35,13 +41,10 @@ pg.types.setTypeParser(20, (value) => Number(value));
 
 export function openStore(options: StoreOptions): Store {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({
-      connectionString: options.databaseUrl,
-      max: 10,
-      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
-    });
+    const connection: PostgresConnection = { connectionString: options.databaseUrl, ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}) };
+    const pool = new pg.Pool({ ...connection, max: 10 });
     const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', raw: { dialect: 'postgres', pool }, close: () => db.destroy() };
+    return { db, dialect: 'postgres', raw: { dialect: 'postgres', pool, connection }, close: () => db.destroy() };
   }
   const file = options.sqliteFile ?? path.resolve('data', 'steward.sqlite');
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { RawHandle } from './db.js';
+import type { PostgresConnection, RawHandle } from './db.js';
 import { finished } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { BinaryCopyWriter } from './copy-binary.js';
@@ -16,9 +16,9 @@ import { TermDictionary, TermEncoder, TermIds } from './web-terms.js';
  * Throughput: events are stored compact (web_event_rows: strings as web_terms numbers, see the
  * 2026-11-27 migration), and a batch is encoded that way (encodeBatch) the moment it is handed in,
  * so the caller refills it at once. On SQLite, inserting is still the dearest part of ingest after
- * parsing, so a file database gets a writer thread of its own (WorkerSqliteSink) and parsing goes on
- * while the previous batch is written. PostgreSQL does that work in the server (binary COPY,
- * postgresSink); there too the next batch is parsed while the previous one commits.
+ * parsing, so a file database gets a writer thread of its own (WorkerSink) and parsing goes on
+ * while the previous batch is written. PostgreSQL gets one too: encoding the binary COPY and pushing
+ * it through the socket (postgresWriter) cost the parsing thread as much again as parsing itself.
  */
 export class EventBatch {
   length = 0;
@@ -128,12 +128,20 @@ const FINDING_UPDATE = `event_count = CASE WHEN excluded.event_count >= findings
   updated_at = excluded.updated_at`;
 
 export function createEventSink(raw: RawHandle): WebEventSink {
-  if (raw.dialect === 'postgres') return postgresSink(raw.pool);
+  const inline = process.env.STEWARD_INGEST_WRITER === 'inline';
+  if (raw.dialect === 'postgres') {
+    const pool = raw.pool;
+    if (inline) return postgresSink(pool);
+    return new WorkerSink({ kind: 'postgres', connection: raw.connection }, (encoder) => postgresSink(pool, encoder), POSTGRES_BATCH_ROWS);
+  }
   const db = raw.sqlite;
   // A writer thread needs its own connection to the same file; an in-memory database has none to share.
-  if (db.memory || !db.name || process.env.STEWARD_INGEST_WRITER === 'inline') return inlineSqliteSink(db);
-  return new WorkerSqliteSink(db);
+  if (db.memory || !db.name || inline) return inlineSqliteSink(db);
+  return new WorkerSink({ kind: 'sqlite', file: db.name }, (encoder) => inlineSqliteSink(db, encoder), SQLITE_BATCH_ROWS);
 }
+
+/** The database a writer thread opens its own connection to. */
+type WriterTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; connection: PostgresConnection };
 
 // ---------------------------------------------------------------------------------------------
 // A batch as the writers take it: text columns as term numbers (web-terms.ts), the rest as typed arrays.
@@ -382,7 +390,8 @@ type WorkerReply = ({ id: number; ok: true } | { id: number; ok: false; message:
 const WORKER_MIN_ROWS = 2_000;
 
 /**
- * Hands batches to a writer thread that owns a second connection to the same database file. The
+ * Hands batches to a writer thread that owns a connection of its own to the same database (a second
+ * SQLite connection to the file; a PostgreSQL pool of one). The
  * batch is encoded (and may be reused) as soon as commit() returns; the promise settles when the
  * thread has committed it. Batches are written in order, one transaction each. The thread starts on
  * the first batch of WORKER_MIN_ROWS or more and ends at release(); smaller commits before then are
@@ -391,8 +400,7 @@ const WORKER_MIN_ROWS = 2_000;
  * Memory is bounded by the caller: LineIngestor awaits the hand-off before last at each hand-off, so
  * at most two batches are in flight (one being written, one queued) while a third fills.
  */
-class WorkerSqliteSink implements WebEventSink {
-  readonly batchRows = SQLITE_BATCH_ROWS;
+class WorkerSink implements WebEventSink {
   readonly copiesBatch = true;
   private worker: Worker | null = null;
   private inline: WebEventSink | null = null;
@@ -408,12 +416,20 @@ class WorkerSqliteSink implements WebEventSink {
   /** The first failure of this run: every later commit rejects with it (see WebEventSink.commit). */
   private failed: Error | null = null;
 
-  constructor(private readonly db: import('better-sqlite3').Database) {}
+  /**
+   * @param inlineSink the same writer on the caller's connection, sharing this sink's encoder (small commits)
+   * @param batchRows rows per batch the writer takes best
+   */
+  constructor(
+    private readonly target: WriterTarget,
+    private readonly inlineSink: (encoder: TermEncoder) => WebEventSink,
+    readonly batchRows: number,
+  ) {}
 
   commit(libraryId: string, sourceId: string, batch: EventBatch, cp: Checkpoint): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.worker === null && batch.length < WORKER_MIN_ROWS) {
-      this.inline ??= inlineSqliteSink(this.db, this.encoder);
+      this.inline ??= this.inlineSink(this.encoder);
       const done = this.guard(this.inline.commit(libraryId, sourceId, batch, cp));
       this.inlineTail = done.catch(() => undefined);
       return done;
@@ -468,7 +484,7 @@ class WorkerSqliteSink implements WebEventSink {
   }
 
   private start(): Worker {
-    const data = { stewardEventWriter: true, file: this.db.name };
+    const data = { stewardEventWriter: true, target: this.target };
     // Built, this module is plain JavaScript. Run from source (tsx: tests, benchmarks) the thread
     // does not inherit the TypeScript loader, so it registers tsx before loading this module.
     const worker = import.meta.url.endsWith('.ts')
@@ -503,41 +519,58 @@ class WorkerSqliteSink implements WebEventSink {
 }
 
 /** The writer thread's side: write each batch on its own connection, in order; after a failure, none. */
-async function runWriterThread(file: string): Promise<void> {
-  const { default: Database } = await import('better-sqlite3');
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  tuneWriter(db);
-  const write = sqliteWriter(db);
+async function runWriterThread(target: WriterTarget): Promise<void> {
+  let write: (m: WireBatch) => void | Promise<void>;
+  let close: () => void | Promise<void>;
+  if (target.kind === 'sqlite') {
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(target.file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    tuneWriter(db);
+    write = sqliteWriter(db);
+    close = () => {
+      db.close();
+    };
+  } else {
+    const { default: pg } = await import('pg');
+    // One connection: batches are written one after another.
+    const pool = new pg.Pool({ ...target.connection, max: 1 });
+    write = postgresWriter(pool);
+    close = () => pool.end();
+  }
   const port = parentPort!;
   let broken: { message: string; code?: string } | null = null;
+  // Batches are written in the order they arrive, each after the previous one has committed.
+  let tail: Promise<void> = Promise.resolve();
   port.on('message', (m: WireBatch | { close: true }) => {
-    if ('close' in m) {
-      db.close();
-      port.close();
-      return;
-    }
-    if (broken) {
-      // Batches after a failed one must not be written: their checkpoint would pass its lines.
-      port.postMessage({ id: m.id, ok: false, ...broken } satisfies WorkerReply);
-      return;
-    }
-    try {
-      write(m);
-      port.postMessage({ id: m.id, ok: true, columns: m.columns } satisfies WorkerReply, wireBuffers(m.columns));
-    } catch (error) {
-      const e = error as Error & { code?: string };
-      broken = { message: e.message, ...(e.code ? { code: e.code } : {}) };
-      port.postMessage({ id: m.id, ok: false, ...broken } satisfies WorkerReply);
-    }
+    tail = tail.then(async () => {
+      if ('close' in m) {
+        await close();
+        port.close();
+        return;
+      }
+      if (broken) {
+        // Batches after a failed one must not be written: their checkpoint would pass its lines.
+        port.postMessage({ id: m.id, ok: false, ...broken } satisfies WorkerReply);
+        return;
+      }
+      try {
+        await write(m);
+        port.postMessage({ id: m.id, ok: true, columns: m.columns } satisfies WorkerReply, wireBuffers(m.columns));
+      } catch (error) {
+        const e = error as Error & { code?: string };
+        broken = { message: e.message, ...(e.code ? { code: e.code } : {}) };
+        port.postMessage({ id: m.id, ok: false, ...broken } satisfies WorkerReply);
+      }
+    });
   });
 }
 
-// This module is also the writer thread's entry point (WorkerSqliteSink starts it with its own URL).
+// This module is also the writer thread's entry point (WorkerSink starts it with its own URL).
 if (!isMainThread && (workerData as { stewardEventWriter?: boolean } | null)?.stewardEventWriter === true) {
-  void runWriterThread((workerData as { file: string }).file);
+  void runWriterThread((workerData as { target: WriterTarget }).target);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -620,9 +653,26 @@ async function resolveTerms(pool: import('pg').Pool | import('pg').PoolClient, l
  * statement whose INSERT … ON CONFLICT DO NOTHING skips them, as before COPY. The batch is encoded
  * when commit() is called, so the caller refills it at once.
  */
-function postgresSink(pool: import('pg').Pool): WebEventSink {
+function postgresSink(pool: import('pg').Pool, encoder = new TermEncoder()): WebEventSink {
   const chain = new CommitChain();
-  const encoder = new TermEncoder();
+  const write = postgresWriter(pool);
+  return {
+    batchRows: POSTGRES_BATCH_ROWS,
+    copiesBatch: true,
+    commit(libraryId, sourceId, batch, cp) {
+      const m = encodeBatch(encoder, 0, libraryId, sourceId, batch, cp);
+      return chain.then(() => write(m));
+    },
+    async release() {
+      await chain.settled();
+      chain.reset();
+      encoder.reset();
+    },
+  };
+}
+
+/** Writes one encoded batch in its own transaction, for whichever thread owns the pool; call one at a time, in order. */
+function postgresWriter(pool: import('pg').Pool): (m: WireBatch) => Promise<void> {
   const terms = new TermIds();
   const copy = new BinaryCopyWriter();
   /** Libraries whose web_term_epochs row is known to exist (a row the batches can lock). */
@@ -637,66 +687,55 @@ function postgresSink(pool: import('pg').Pool): WebEventSink {
     if (terms.size > 0) terms.replace(await resolveTerms(client, libraryId, terms.values));
     terms.epoch = epoch;
   };
-  return {
-    batchRows: POSTGRES_BATCH_ROWS,
-    copiesBatch: true,
-    commit(libraryId, sourceId, batch, cp) {
-      const m = encodeBatch(encoder, 0, libraryId, sourceId, batch, cp);
-      return chain.then(async () => {
-        terms.begin(m.resetTerms);
-        try {
-          if (!epochRows.has(libraryId)) {
-            await pool.query('INSERT INTO web_term_epochs (library_id, epoch) VALUES ($1, 0) ON CONFLICT (library_id) DO NOTHING', [libraryId]);
-            epochRows.add(libraryId);
-          }
-          // The epoch the new terms are found in; checkEpoch sees whether a purge came after it.
-          if (terms.size === 0) terms.epoch = Number((await pool.query<{ epoch: number }>('SELECT epoch FROM web_term_epochs WHERE library_id = $1', [libraryId])).rows[0]?.epoch ?? 0);
-          if (m.added.length > 0) {
-            const ids = await resolveTerms(pool, libraryId, m.added);
-            ids.forEach((id, i) => terms.push(id, m.added[i]!));
-          }
-        } catch (error) {
-          terms.clear();
-          throw error;
-        }
-        const client = await pool.connect();
-        let broken = false;
-        try {
-          await client.query('BEGIN');
-          await checkEpoch(client, libraryId);
-          if (m.rows > 0) await copyEvents(client, copy, m, terms);
-          const rest = batchStatement(m, terms, false);
-          await client.query(rest.text, rest.params);
-          // Full durability: COMMIT waits for the WAL flush, so a committed batch survives a crash.
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => (broken = true));
-          if (!isStoredLine(error)) {
-            // Terms found again inside the rolled-back transaction may not exist.
-            terms.clear();
-            throw error;
-          }
-          try {
-            await client.query('BEGIN');
-            await checkEpoch(client, libraryId);
-            const all = batchStatement(m, terms, true);
-            await client.query(all.text, all.params);
-            await client.query('COMMIT');
-          } catch (again) {
-            await client.query('ROLLBACK').catch(() => (broken = true));
-            terms.clear();
-            throw again;
-          }
-        } finally {
-          client.release(broken);
-        }
-      });
-    },
-    async release() {
-      await chain.settled();
-      chain.reset();
-      encoder.reset();
-    },
+  return async (m) => {
+    const { libraryId } = m;
+    terms.begin(m.resetTerms);
+    try {
+      if (!epochRows.has(libraryId)) {
+        await pool.query('INSERT INTO web_term_epochs (library_id, epoch) VALUES ($1, 0) ON CONFLICT (library_id) DO NOTHING', [libraryId]);
+        epochRows.add(libraryId);
+      }
+      // The epoch the new terms are found in; checkEpoch sees whether a purge came after it.
+      if (terms.size === 0) terms.epoch = Number((await pool.query<{ epoch: number }>('SELECT epoch FROM web_term_epochs WHERE library_id = $1', [libraryId])).rows[0]?.epoch ?? 0);
+      if (m.added.length > 0) {
+        const ids = await resolveTerms(pool, libraryId, m.added);
+        ids.forEach((id, i) => terms.push(id, m.added[i]!));
+      }
+    } catch (error) {
+      terms.clear();
+      throw error;
+    }
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      await checkEpoch(client, libraryId);
+      if (m.rows > 0) await copyEvents(client, copy, m, terms);
+      const rest = batchStatement(m, terms, false);
+      await client.query(rest.text, rest.params);
+      // Full durability: COMMIT waits for the WAL flush, so a committed batch survives a crash.
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => (broken = true));
+      if (!isStoredLine(error)) {
+        // Terms found again inside the rolled-back transaction may not exist.
+        terms.clear();
+        throw error;
+      }
+      try {
+        await client.query('BEGIN');
+        await checkEpoch(client, libraryId);
+        const all = batchStatement(m, terms, true);
+        await client.query(all.text, all.params);
+        await client.query('COMMIT');
+      } catch (again) {
+        await client.query('ROLLBACK').catch(() => (broken = true));
+        terms.clear();
+        throw again;
+      }
+    } finally {
+      client.release(broken);
+    }
   };
 }
 

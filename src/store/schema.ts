@@ -203,9 +203,16 @@ export interface WebTermEpochsTable {
   epoch: number;
 }
 
+/** A number for each library with stored events, so that events need not repeat its id. */
+export interface WebEventLibrariesTable {
+  library_no: Generated<number>;
+  library_id: string;
+}
+
 /** Web events as stored: text that repeats is a web_terms id (`*_no`). Written only by the ingest sink. */
 export interface WebEventRowsTable {
-  library_id: string;
+  /** web_event_libraries.library_no */
+  library_no: number;
   source_no: number;
   line_offset: number;
   ts_ms: number;
@@ -609,6 +616,7 @@ export interface Database {
   ingest_sources: IngestSourcesTable;
   web_events: WebEventsTable;
   web_event_rows: WebEventRowsTable;
+  web_event_libraries: WebEventLibrariesTable;
   web_terms: WebTermsTable;
   web_term_epochs: WebTermEpochsTable;
   ingest_quarantine: IngestQuarantineTable;

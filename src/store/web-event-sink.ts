@@ -117,7 +117,7 @@ export interface WebEventSink {
   release?(): Promise<void>;
 }
 
-const EVENT_COLUMNS = 'library_id, source_no, line_offset, ts_ms, person_no, client_ip_no, username_no, host_no, domain_no, path, method_no, status, bytes, mime_no, categories_no, denied';
+const EVENT_COLUMNS = 'library_no, source_no, line_offset, ts_ms, person_no, client_ip_no, username_no, host_no, domain_no, path, method_no, status, bytes, mime_no, categories_no, denied';
 // A finding seen again keeps the fuller of the two views: after a resume the evaluator restarts a
 // window from the checkpoint, and its partial totals must not overwrite what was already recorded.
 const FINDING_UPDATE = `event_count = CASE WHEN excluded.event_count >= findings.event_count THEN excluded.event_count ELSE findings.event_count END,
@@ -231,8 +231,10 @@ function encodeBatch(encoder: TermEncoder, id: number, libraryId: string, source
 // ---------------------------------------------------------------------------------------------
 // SQLite
 
-/** Rows per multi-row INSERT: one statement step per 64 rows instead of per row (16 × 64 parameters, far below SQLite's limit). */
+/** Rows per multi-row INSERT: one statement step per 64 rows instead of per row (14 × 64 parameters, far below SQLite's limit). */
 const ROWS_PER_INSERT = 64;
+/** The parameters bound per row: every column but the library and the source. */
+const ROW_PARAMETERS = 14;
 const SQLITE_BATCH_ROWS = 25_000;
 
 /**
@@ -240,20 +242,34 @@ const SQLITE_BATCH_ROWS = 25_000;
  * new terms, then writes its events, quarantined lines, findings and checkpoint, all in one transaction.
  */
 function sqliteWriter(db: import('better-sqlite3').Database): (m: WireBatch) => void {
-  const one = `(${new Array(16).fill('?').join(', ')})`;
+  // The library and the source are the same for every row of a batch: bound once per statement
+  // (@library, @source), not once per row, since binding is much of what an insert costs.
+  const one = `(@library, @source, ${new Array(ROW_PARAMETERS).fill('?').join(', ')})`;
   const insertEvent = db.prepare(`INSERT OR IGNORE INTO web_event_rows (${EVENT_COLUMNS}) VALUES ${one}`);
   const insertEvents = db.prepare(`INSERT OR IGNORE INTO web_event_rows (${EVENT_COLUMNS}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(', ')}`);
   const findTerm = db.prepare('SELECT id FROM web_terms WHERE library_id = ? AND value = ?').pluck();
   const insertTerm = db.prepare('INSERT INTO web_terms (library_id, value) VALUES (?, ?)');
   const readEpoch = db.prepare('SELECT epoch FROM web_term_epochs WHERE library_id = ?').pluck();
   const termId = (libraryId: string, value: string): number => (findTerm.get(libraryId, value) as number | undefined) ?? Number(insertTerm.run(libraryId, value).lastInsertRowid);
+  const findLibrary = db.prepare('SELECT library_no FROM web_event_libraries WHERE library_id = ?').pluck();
+  const insertLibrary = db.prepare('INSERT INTO web_event_libraries (library_id) VALUES (?)');
+  const libraryNos = new Map<string, number>();
+  const libraryNo = (libraryId: string): number => {
+    let no = libraryNos.get(libraryId);
+    if (no === undefined) {
+      no = (findLibrary.get(libraryId) as number | undefined) ?? Number(insertLibrary.run(libraryId).lastInsertRowid);
+      libraryNos.set(libraryId, no);
+    }
+    return no;
+  };
   const insertQuarantine = db.prepare('INSERT OR IGNORE INTO ingest_quarantine (library_id, source_id, line_offset, line_no, field, reason, raw, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const upsertFinding = db.prepare(`INSERT INTO findings (id, library_id, finding_key, rule_id, clauses_json, severity, subject, person_id, window_start_ms, window_end_ms, event_count, bytes, minutes, evidence_json, state, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?) ON CONFLICT (library_id, finding_key) DO UPDATE SET ${FINDING_UPDATE}`);
   const checkpoint = db.prepare('UPDATE ingest_sources SET byte_offset = ?, line_no = ?, accepted = ?, quarantined = ?, updated_at = ? WHERE id = ?');
   const terms = new TermIds();
-  const many: unknown[] = new Array(16 * ROWS_PER_INSERT);
-  const single: unknown[] = new Array(16);
+  const many: unknown[] = new Array(ROW_PARAMETERS * ROWS_PER_INSERT);
+  const single: unknown[] = new Array(ROW_PARAMETERS);
+  const shared = { library: 0, source: 0 as number | null };
   const write = db.transaction((m: WireBatch) => {
     const { libraryId, columns: c } = m;
     terms.begin(m.resetTerms);
@@ -265,35 +281,34 @@ function sqliteWriter(db: import('better-sqlite3').Database): (m: WireBatch) => 
       terms.epoch = epoch;
     }
     for (const value of m.added) terms.push(termId(libraryId, value), value);
-    const source = terms.of(m.source);
+    shared.library = libraryNo(libraryId);
+    shared.source = terms.of(m.source);
     const { personId, clientIp, username, host, domain, method, mime, categories } = c.terms;
     const row = (i: number, out: unknown[], at: number): void => {
-      out[at] = libraryId;
-      out[at + 1] = source;
-      out[at + 2] = c.lineOffset[i];
-      out[at + 3] = c.tsMs[i];
-      out[at + 4] = terms.of(personId[i]!);
-      out[at + 5] = terms.of(clientIp[i]!);
-      out[at + 6] = terms.of(username[i]!);
-      out[at + 7] = terms.of(host[i]!);
-      out[at + 8] = terms.of(domain[i]!);
-      out[at + 9] = m.path[i];
-      out[at + 10] = terms.of(method[i]!);
-      out[at + 11] = c.status[i];
-      out[at + 12] = c.bytes[i];
-      out[at + 13] = terms.of(mime[i]!);
-      out[at + 14] = terms.of(categories[i]!);
-      out[at + 15] = c.denied[i];
+      out[at] = c.lineOffset[i];
+      out[at + 1] = c.tsMs[i];
+      out[at + 2] = terms.of(personId[i]!);
+      out[at + 3] = terms.of(clientIp[i]!);
+      out[at + 4] = terms.of(username[i]!);
+      out[at + 5] = terms.of(host[i]!);
+      out[at + 6] = terms.of(domain[i]!);
+      out[at + 7] = m.path[i];
+      out[at + 8] = terms.of(method[i]!);
+      out[at + 9] = c.status[i];
+      out[at + 10] = c.bytes[i];
+      out[at + 11] = terms.of(mime[i]!);
+      out[at + 12] = terms.of(categories[i]!);
+      out[at + 13] = c.denied[i];
     };
     const rows = m.rows;
     let i = 0;
     for (; i + ROWS_PER_INSERT <= rows; i += ROWS_PER_INSERT) {
-      for (let r = 0; r < ROWS_PER_INSERT; r++) row(i + r, many, r * 16);
-      insertEvents.run(many);
+      for (let r = 0; r < ROWS_PER_INSERT; r++) row(i + r, many, r * ROW_PARAMETERS);
+      insertEvents.run(shared, many);
     }
     for (; i < rows; i++) {
       row(i, single, 0);
-      insertEvent.run(single);
+      insertEvent.run(shared, single);
     }
     const sourceId = m.sourceId;
     for (const q of m.quarantine) insertQuarantine.run(libraryId, sourceId, q.lineOffset, q.lineNo, q.field, q.reason, q.raw, m.now);
@@ -306,8 +321,9 @@ function sqliteWriter(db: import('better-sqlite3').Database): (m: WireBatch) => 
     try {
       write.immediate(m);
     } catch (error) {
-      // Rolled back: the terms this batch added may not exist.
+      // Rolled back: the terms (and a library number) this batch added may not exist.
       terms.clear();
+      libraryNos.clear();
       throw error;
     }
   };
@@ -677,6 +693,17 @@ function postgresWriter(pool: import('pg').Pool): (m: WireBatch) => Promise<void
   const copy = new BinaryCopyWriter();
   /** Libraries whose web_term_epochs row is known to exist (a row the batches can lock). */
   const epochRows = new Set<string>();
+  /** Libraries' numbers (web_event_libraries); a number, once given, never changes. */
+  const libraryNos = new Map<string, number>();
+  const libraryNo = async (libraryId: string): Promise<number> => {
+    let no = libraryNos.get(libraryId);
+    if (no === undefined) {
+      await pool.query('INSERT INTO web_event_libraries (library_id) VALUES ($1) ON CONFLICT (library_id) DO NOTHING', [libraryId]);
+      no = Number((await pool.query<{ library_no: number }>('SELECT library_no FROM web_event_libraries WHERE library_id = $1', [libraryId])).rows[0]!.library_no);
+      libraryNos.set(libraryId, no);
+    }
+    return no;
+  };
   /**
    * Inside the batch's transaction: locks the library's purge epoch against a purge until the commit,
    * and finds every cached term again if a purge ran since they were found (it may have deleted some).
@@ -690,7 +717,9 @@ function postgresWriter(pool: import('pg').Pool): (m: WireBatch) => Promise<void
   return async (m) => {
     const { libraryId } = m;
     terms.begin(m.resetTerms);
+    let library: number;
     try {
+      library = await libraryNo(libraryId);
       if (!epochRows.has(libraryId)) {
         await pool.query('INSERT INTO web_term_epochs (library_id, epoch) VALUES ($1, 0) ON CONFLICT (library_id) DO NOTHING', [libraryId]);
         epochRows.add(libraryId);
@@ -710,8 +739,8 @@ function postgresWriter(pool: import('pg').Pool): (m: WireBatch) => Promise<void
     try {
       await client.query('BEGIN');
       await checkEpoch(client, libraryId);
-      if (m.rows > 0) await copyEvents(client, copy, m, terms);
-      const rest = batchStatement(m, terms, false);
+      if (m.rows > 0) await copyEvents(client, copy, m, library, terms);
+      const rest = batchStatement(m, library, terms, false);
       await client.query(rest.text, rest.params);
       // Full durability: COMMIT waits for the WAL flush, so a committed batch survives a crash.
       await client.query('COMMIT');
@@ -725,7 +754,7 @@ function postgresWriter(pool: import('pg').Pool): (m: WireBatch) => Promise<void
       try {
         await client.query('BEGIN');
         await checkEpoch(client, libraryId);
-        const all = batchStatement(m, terms, true);
+        const all = batchStatement(m, library, terms, true);
         await client.query(all.text, all.params);
         await client.query('COMMIT');
       } catch (again) {
@@ -740,14 +769,14 @@ function postgresWriter(pool: import('pg').Pool): (m: WireBatch) => Promise<void
 }
 
 /** The batch's events as one binary COPY into web_event_rows, on a connection inside a transaction. */
-async function copyEvents(client: import('pg').PoolClient, copy: BinaryCopyWriter, m: WireBatch, terms: TermIds): Promise<void> {
+async function copyEvents(client: import('pg').PoolClient, copy: BinaryCopyWriter, m: WireBatch, libraryNo: number, terms: TermIds): Promise<void> {
   const c = m.columns;
   const { personId, clientIp, username, host, domain, method, mime, categories } = c.terms;
   const source = terms.of(m.source);
   copy.begin();
   for (let i = 0; i < m.rows; i++) {
     copy.row(16);
-    copy.text(m.libraryId);
+    copy.int4(libraryNo);
     copy.int4(source);
     copy.int8(c.lineOffset[i]!);
     copy.int8(c.tsMs[i]!);
@@ -775,7 +804,7 @@ function isStoredLine(error: unknown): boolean {
   return e.code === '23505' && e.constraint === 'web_event_rows_pk';
 }
 
-function batchStatement(m: WireBatch, terms: TermIds, withEvents: boolean): { text: string; params: unknown[] } {
+function batchStatement(m: WireBatch, libraryNo: number, terms: TermIds, withEvents: boolean): { text: string; params: unknown[] } {
   const n = m.rows;
   const c = m.columns;
   const t = c.terms;
@@ -785,7 +814,7 @@ function batchStatement(m: WireBatch, terms: TermIds, withEvents: boolean): { te
   if (withEvents && n > 0) {
     const source = terms.of(m.source);
     parts.push(`events AS (INSERT INTO web_event_rows (${EVENT_COLUMNS})
-      SELECT $1::text, ${p(source)}::int, * FROM unnest(${p(numberArray(c.lineOffset, n))}::bigint[], ${p(numberArray(c.tsMs, n))}::bigint[], ${p(termArray(t.personId, n, terms))}::int[],
+      SELECT ${p(libraryNo)}::int, ${p(source)}::int, * FROM unnest(${p(numberArray(c.lineOffset, n))}::bigint[], ${p(numberArray(c.tsMs, n))}::bigint[], ${p(termArray(t.personId, n, terms))}::int[],
         ${p(termArray(t.clientIp, n, terms))}::int[], ${p(termArray(t.username, n, terms))}::int[], ${p(termArray(t.host, n, terms))}::int[], ${p(termArray(t.domain, n, terms))}::int[],
         ${p(textArray(m.path, n))}::text[], ${p(termArray(t.method, n, terms))}::int[], ${p(numberArray(c.status, n))}::int[], ${p(numberArray(c.bytes, n))}::bigint[],
         ${p(termArray(t.mime, n, terms))}::int[], ${p(termArray(t.categories, n, terms))}::int[], ${p(numberArray(c.denied, n))}::int[])

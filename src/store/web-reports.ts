@@ -61,7 +61,12 @@ const num = (value: unknown): number => (value === null || value === undefined ?
  * by those ids and resolve only the few terms they return (term()), never a join per event.
  */
 function events(db: Executor, libraryId: string, range: TimeRange) {
-  return db.selectFrom('web_event_rows as e').where('e.library_id', '=', libraryId).where('e.ts_ms', '>=', range.fromMs).where('e.ts_ms', '<', range.toMs);
+  return db.selectFrom('web_event_rows as e').where('e.library_no', '=', libraryNo(db, libraryId)).where('e.ts_ms', '>=', range.fromMs).where('e.ts_ms', '<', range.toMs);
+}
+
+/** The number a library's events carry (web_event_libraries), as a subquery the database evaluates once. */
+export function libraryNo(db: Executor, libraryId: string) {
+  return db.selectFrom('web_event_libraries').select('library_no').where('library_id', '=', libraryId);
 }
 
 /** The strings of web_terms ids. */
@@ -508,7 +513,7 @@ export async function evidenceEvents(db: Executor, library: Pick<LibraryInfo, 'i
       ...(await db
         .selectFrom('web_event_rows')
         .selectAll()
-        .where('library_id', '=', library.id)
+        .where('library_no', '=', libraryNo(db, library.id))
         .where((eb) => eb.or(chunk.map((k) => eb.and([eb('source_no', '=', k.sourceNo), eb('line_offset', '=', k.offset)]))))
         .execute()),
     );

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Store } from './db.js';
+import { libraryNo } from './web-reports.js';
 
 /** The term ids stored events still use (ids are unique across libraries, so all rows count). */
 const USED_TERMS = ['source_no', 'person_no', 'client_ip_no', 'username_no', 'host_no', 'domain_no', 'method_no', 'mime_no', 'categories_no']
@@ -35,7 +36,7 @@ export async function purgeWebEvents(store: Store, libraryId: string, cutoffMs: 
   const key = sql<string>`cast(source_no as text) || ':' || cast(line_offset as text)`;
   let events = 0;
   await store.db.transaction().execute(async (trx) => {
-    let query = trx.deleteFrom('web_event_rows').where('library_id', '=', libraryId).where('ts_ms', '<', cutoffMs);
+    let query = trx.deleteFrom('web_event_rows').where('library_no', '=', libraryNo(trx, libraryId)).where('ts_ms', '<', cutoffMs);
     if (protectedKeys.length > 0) query = query.where(key, 'not in', protectedKeys);
     events = Number((await query.executeTakeFirst()).numDeletedRows);
   });

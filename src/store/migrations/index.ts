@@ -14,6 +14,7 @@ import * as manualRecords from './2026-12-02-manual-records.js';
 import * as ingestPerf from './2026-12-03-ingest-perf.js';
 import * as leaseMac from './2026-12-04-lease-mac.js';
 import * as outboxSecret from './2026-12-05-outbox-secret.js';
+import * as eventLibraryNumbers from './2026-12-06-event-library-numbers.js';
 
 /** The one migration series for both dialects, in name order (the order Kysely runs them). Listed statically so dist/ and src/ agree. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-12-03-ingest-perf': ingestPerf,
   '2026-12-04-lease-mac': leaseMac,
   '2026-12-05-outbox-secret': outboxSecret,
+  '2026-12-06-event-library-numbers': eventLibraryNumbers,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -117,6 +117,12 @@ export interface SourceIdentity {
 }
 
 const BATCH_ROWS = 5000;
+/**
+ * Batches a sink that copies them may hold before the filler waits. With one, the parsing thread and
+ * the writer took turns waiting for each other whenever a batch took one of them longer than usual
+ * (a collection, a WAL checkpoint, a busy machine); three absorb that, for a few MB more.
+ */
+const AHEAD = 3;
 const MAX_RAW = 2000;
 const FUTURE_SLACK_MS = 86_400_000;
 
@@ -248,7 +254,7 @@ export class LineIngestor {
   private filling = new EventBatch(this.terms);
   private spare = new EventBatch(this.terms);
   /** The last hand-off, until awaited: unless the sink copies batches, `spare` belongs to it. */
-  private inFlight: Promise<void> | null = null;
+  private readonly inFlight: Array<Promise<void>> = [];
   private readonly splitter: LineSplitter;
   // Ingest keeps the host and the path, never the whole URL: the parser need not build it.
   private readonly parser = new SquidLineParser({ url: false });
@@ -530,9 +536,10 @@ export class LineIngestor {
 
   /**
    * Hands the filled batch and its checkpoint to the sink without waiting for the write, then waits
-   * for the hand-off before it (whose batch is refilled next). The sink applies commits in order and
-   * none after a failed one, so checkpoints commit in order; parsing goes on while a batch is
-   * written. Throws the previous hand-off's error, if it failed.
+   * until at most AHEAD hand-offs are in flight (a sink that copies batches) or for the one before
+   * (whose batch is refilled next). The sink applies commits in order and none after a failed one, so
+   * checkpoints commit in order; parsing goes on while batches are written. Throws the error of a
+   * hand-off it waited for, if that failed.
    */
   async handOff(): Promise<void> {
     const batch = this.filling;
@@ -542,17 +549,17 @@ export class LineIngestor {
     });
     // Awaited by the next handOff, commit or settle; a failure must not go unhandled before then.
     done.catch(() => undefined);
-    const previous = this.inFlight;
-    this.inFlight = done;
+    this.inFlight.push(done);
     if (this.setup.sink.copiesBatch === true) {
       // Between batches, with the batch encoded: the moment the dictionary may start over. (A sink
       // that reads the batch later reads its numbers later too: then the dictionary only grows.)
       if (this.terms.full) this.restartTerms();
       // The sink has its copy: refill the same batch (less memory, and its strings die young).
       batch.recycle();
-      if (previous !== null) await previous;
+      while (this.inFlight.length > AHEAD) await this.inFlight.shift();
       return;
     }
+    const previous = this.inFlight.length > 1 ? this.inFlight.shift()! : null;
     if (previous !== null) await previous;
     // The previous batch is committed: it is the one to fill next.
     this.spare.recycle();
@@ -580,9 +587,7 @@ export class LineIngestor {
 
   /** Waits for the hand-off in flight, if any; throws its error. */
   async settle(): Promise<void> {
-    const previous = this.inFlight;
-    this.inFlight = null;
-    if (previous !== null) await previous;
+    while (this.inFlight.length > 0) await this.inFlight.shift();
   }
 
   progress(): IngestProgress {

@@ -413,8 +413,8 @@ const WORKER_MIN_ROWS = 2_000;
  * the first batch of WORKER_MIN_ROWS or more and ends at release(); smaller commits before then are
  * written inline, after anything in flight, so order is kept either way.
  *
- * Memory is bounded by the caller: LineIngestor awaits the hand-off before last at each hand-off, so
- * at most two batches are in flight (one being written, one queued) while a third fills.
+ * Memory is bounded by the caller: LineIngestor lets at most three hand-offs be in flight (one being
+ * written, two queued) while another batch fills.
  */
 class WorkerSink implements WebEventSink {
   readonly copiesBatch = true;
@@ -507,7 +507,7 @@ class WorkerSink implements WebEventSink {
       ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); });`, { eval: true, workerData: data })
       : new Worker(new URL(import.meta.url), { workerData: data });
     worker.on('message', (reply: WorkerReply) => {
-      if (reply.columns && this.pool.length < 4) this.pool.push(reply.columns);
+      if (reply.columns && this.pool.length < 5) this.pool.push(reply.columns);
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
       this.pending.delete(reply.id);

@@ -5,7 +5,8 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
  * carried the library's id as text, in the row and again in the (library, time) index that every
  * insert touches: 36 bytes twice per line and a text comparison at each step down the index. Now
  * web_event_libraries numbers each library once and the events keep that number; the web_events
- * view still shows the id. Nothing else changes: the primary key stays (source, byte offset).
+ * view still shows the id. The primary key stays (source, byte offset). On PostgreSQL the (library,
+ * time) index becomes a BRIN index (below).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
@@ -19,7 +20,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   await createRowsTable(db, postgres, 'web_event_rows_next', 'library_no', 'integer');
   await sql`insert into web_event_rows_next select l.library_no, ${sql.raw(REST)} from web_event_rows r join web_event_libraries l on l.library_id = r.library_id`.execute(db);
   await swapIn(db, postgres);
-  await db.schema.createIndex('web_event_rows_library_time').on('web_event_rows').columns(['library_no', 'ts_ms']).execute();
+  // PostgreSQL: a BRIN index (each block range's smallest and largest library and time). Events are
+  // appended in about time order, so it narrows a report to the right blocks as a B-tree would,
+  // while an insert costs next to nothing instead of a descent into a B-tree (a quarter of the
+  // server's work per line). SQLite has no BRIN; its B-tree is cheap enough beside the writer thread.
+  let index = db.schema.createIndex('web_event_rows_library_time').on('web_event_rows').columns(['library_no', 'ts_ms']);
+  if (postgres) index = index.using('brin');
+  await index.execute();
   await sql`create view web_events as
     select l.library_id, ${sql.raw(VIEW_REST)}
     from web_event_rows r

@@ -24,3 +24,16 @@ export async function loadShippedPacks(dir = PACKS_DIR): Promise<Pack[]> {
   }
   return packs;
 }
+
+/**
+ * The shipped pack of one library: its own file when the folder is named after the library (as they
+ * all are), so a command about one library parses one pack, not all of them; otherwise every pack.
+ */
+export async function loadShippedPack(libraryId: string, dir = PACKS_DIR): Promise<Pack | undefined> {
+  const file = path.join(dir, path.basename(libraryId), 'pack.yaml');
+  if (existsSync(file)) {
+    const pack = await loadPackFile(file);
+    if (pack.library.id === libraryId) return pack;
+  }
+  return (await loadShippedPacks(dir)).find((p) => p.library.id === libraryId);
+}

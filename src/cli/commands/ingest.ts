@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import { stat } from 'node:fs/promises';
 import { prepareMonitoring, ingestSquidFile, type IngestSummary, type MonitoringSetup } from '../../app/web-ingest.js';
 import { followSquidFile } from '../../sources/squid-follow.js';
-import { loadShippedPacks } from '../../sources/pack-files.js';
+import { loadShippedPack } from '../../sources/pack-files.js';
 import { invalid } from '../../domain/errors.js';
 import type { Store } from '../../store/db.js';
 import { EXIT, withStore } from '../runtime.js';
@@ -16,7 +16,7 @@ export function registerIngest(program: Command): void {
     .option('-c, --categories <dir...>', 'squidGuard/UT1 category directories (<category>/domains, <category>/urls)')
     .option('-f, --follow', 'follow the file as Squid writes it (like tail -F), committing as lines arrive and surviving rotation (rename or copytruncate)')
     .action(async (files: string[], opts: { library: string; categories?: string[]; follow?: boolean }) => {
-      const pack = (await loadShippedPacks()).find((p) => p.library.id === opts.library);
+      const pack = await loadShippedPack(opts.library);
       if (!pack) throw invalid('Unknown library', [{ field: '--library', message: `no pack for library "${opts.library}"` }]);
       if (opts.follow && files.length !== 1) throw invalid('--follow takes exactly one file', [{ field: '--follow', message: `got ${files.length} files` }]);
       let problems = 0;

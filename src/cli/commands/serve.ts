@@ -13,7 +13,7 @@ import { categoriesFromEnv } from '../../api/routes/squid-ingest.js';
 import { loadLibraryPack } from '../../app/library-loader.js';
 import { prepareMonitoring } from '../../app/web-ingest.js';
 import { attachDemoPolicyTexts, DEMO_PASSWORD, demoLogins, seedDemo, seedDemoRecords, seedDemoSocial, type DemoLogin } from '../../demo/seed.js';
-import { loadShippedPacks } from '../../sources/pack-files.js';
+import { loadShippedPack, loadShippedPacks } from '../../sources/pack-files.js';
 import { parseAllowList, startSquidTcpReceiver, type SquidTcpReceiver } from '../../sources/squid-tcp-receiver.js';
 import { loadConfig } from '../../config/config.js';
 import { invalid } from '../../domain/errors.js';
@@ -57,7 +57,7 @@ export function registerServe(program: Command): void {
       // One setting for both log paths: uploads read STEWARD_CATEGORIES (src/api/routes/squid-ingest.ts).
       if (opts.categories) process.env.STEWARD_CATEGORIES = opts.categories.map((d) => path.resolve(d)).join(path.delimiter);
       const categoriesDirs = categoriesFromEnv();
-      const squidPack = opts.squidLibrary ? (await loadShippedPacks()).find((p) => p.library.id === opts.squidLibrary) : undefined;
+      const squidPack = opts.squidLibrary ? await loadShippedPack(opts.squidLibrary) : undefined;
       if (opts.squidLibrary && !squidPack) throw invalid('Unknown library', [{ field: '--squid-library', message: `no pack for library "${opts.squidLibrary}"` }]);
 
       const store = openStore({ databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile });

@@ -542,7 +542,10 @@ for (const n of notes) console.log(`- ${n}`);
 if (!values['no-results']) {
   const dir = path.join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `ingest-${started.toISOString().slice(0, 10)}.md`);
+  // A second run on the same day gets its own file: results already written are kept.
+  const day = started.toISOString().slice(0, 10);
+  let file = path.join(dir, `ingest-${day}.md`);
+  for (let n = 2; existsSync(file); n++) file = path.join(dir, `ingest-${day}-${n}.md`);
   writeFileSync(file, md);
   log(`results written to ${path.relative(ROOT, file)}`);
 }

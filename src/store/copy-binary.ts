@@ -10,6 +10,14 @@ const TWO_32 = 4_294_967_296;
 /** Bytes reserved for a row's numbers and lengths: 16 fields of at most 12. */
 const ROW_ROOM = 256;
 
+/** A 32-bit integer, big-endian, signed or not (the bytes are the same). */
+function be32(b: Buffer, at: number, value: number): void {
+  b[at] = value >>> 24;
+  b[at + 1] = value >>> 16;
+  b[at + 2] = value >>> 8;
+  b[at + 3] = value;
+}
+
 export class BinaryCopyWriter {
   private buf: Buffer = Buffer.allocUnsafe(1 << 20);
   private at = 0;
@@ -35,42 +43,22 @@ export class BinaryCopyWriter {
     this.at = at + 2;
   }
 
-  // The numbers are stored byte by byte: Buffer's writeInt32BE checks its arguments on every call,
-  // and a batch writes twenty of them per row. row() reserved the room.
+  // The numbers are stored byte by byte (be32): Buffer's writeInt32BE checks its arguments on every
+  // call, and a batch writes twenty of them per row. row() reserved the room.
   int4(value: number | null): void {
     if (value === null) return this.null();
-    const b = this.buf;
-    const at = this.at;
-    b[at] = 0;
-    b[at + 1] = 0;
-    b[at + 2] = 0;
-    b[at + 3] = 4;
-    b[at + 4] = value >>> 24;
-    b[at + 5] = value >>> 16;
-    b[at + 6] = value >>> 8;
-    b[at + 7] = value;
-    this.at = at + 8;
+    be32(this.buf, this.at, 4);
+    be32(this.buf, this.at + 4, value);
+    this.at += 8;
   }
 
   /** A bigint from a JS number (safe integers; offsets and epoch milliseconds). */
   int8(value: number): void {
     const hi = Math.floor(value / TWO_32);
-    const lo = value - hi * TWO_32;
-    const b = this.buf;
-    const at = this.at;
-    b[at] = 0;
-    b[at + 1] = 0;
-    b[at + 2] = 0;
-    b[at + 3] = 8;
-    b[at + 4] = hi >>> 24;
-    b[at + 5] = hi >>> 16;
-    b[at + 6] = hi >>> 8;
-    b[at + 7] = hi;
-    b[at + 8] = lo >>> 24;
-    b[at + 9] = lo >>> 16;
-    b[at + 10] = lo >>> 8;
-    b[at + 11] = lo;
-    this.at = at + 12;
+    be32(this.buf, this.at, 8);
+    be32(this.buf, this.at + 4, hi);
+    be32(this.buf, this.at + 8, value - hi * TWO_32);
+    this.at += 12;
   }
 
   text(value: string | null): void {
@@ -78,12 +66,12 @@ export class BinaryCopyWriter {
     // Room for the rest of the row's fixed-width fields too (row() reserved them before this text).
     this.ensure(4 + value.length * 3 + ROW_ROOM);
     const n = this.buf.write(value, this.at + 4, 'utf8');
-    this.buf.writeInt32BE(n, this.at);
+    be32(this.buf, this.at, n);
     this.at += 4 + n;
   }
 
   null(): void {
-    this.buf.writeInt32BE(-1, this.at);
+    be32(this.buf, this.at, -1);
     this.at += 4;
   }
 

@@ -253,7 +253,7 @@ export class LineIngestor {
   private readonly terms = new TermDictionary();
   private filling = new EventBatch(this.terms);
   private spare = new EventBatch(this.terms);
-  /** The last hand-off, until awaited: unless the sink copies batches, `spare` belongs to it. */
+  /** Hand-offs not yet awaited, oldest first: unless the sink copies batches, `spare` belongs to the last. */
   private readonly inFlight: Array<Promise<void>> = [];
   private readonly splitter: LineSplitter;
   // Ingest keeps the host and the path, never the whole URL: the parser need not build it.

@@ -131,13 +131,13 @@ export function createEventSink(raw: RawHandle): WebEventSink {
   const inline = process.env.STEWARD_INGEST_WRITER === 'inline';
   if (raw.dialect === 'postgres') {
     const pool = raw.pool;
-    if (inline) return postgresSink(pool);
-    return new WorkerSink({ kind: 'postgres', connection: raw.connection }, (encoder) => postgresSink(pool, encoder), POSTGRES_BATCH_ROWS);
+    if (inline) return inlineSink(POSTGRES_BATCH_ROWS, () => postgresWriter(pool));
+    return new WorkerSink({ kind: 'postgres', connection: raw.connection }, (encoder) => inlineSink(POSTGRES_BATCH_ROWS, () => postgresWriter(pool), encoder), POSTGRES_BATCH_ROWS);
   }
   const db = raw.sqlite;
   // A writer thread needs its own connection to the same file; an in-memory database has none to share.
-  if (db.memory || !db.name || inline) return inlineSqliteSink(db);
-  return new WorkerSink({ kind: 'sqlite', file: db.name }, (encoder) => inlineSqliteSink(db, encoder), SQLITE_BATCH_ROWS);
+  if (db.memory || !db.name || inline) return inlineSink(SQLITE_BATCH_ROWS, () => openSqliteWriter(db));
+  return new WorkerSink({ kind: 'sqlite', file: db.name }, (encoder) => inlineSink(SQLITE_BATCH_ROWS, () => openSqliteWriter(db), encoder), SQLITE_BATCH_ROWS);
 }
 
 /** The database a writer thread opens its own connection to. */
@@ -373,22 +373,19 @@ class CommitChain {
   }
 }
 
-/** Writes on the caller's connection: for in-memory databases, and small commits before a writer thread is needed. */
-function inlineSqliteSink(db: import('better-sqlite3').Database, encoder = new TermEncoder()): WebEventSink {
-  let write: ((m: WireBatch) => void) | null = null;
+/**
+ * Writes on the caller's connection, for either dialect: in-memory SQLite, STEWARD_INGEST_WRITER=inline,
+ * and small commits before a writer thread is needed. The writer is opened at the first commit.
+ */
+function inlineSink(batchRows: number, openWriter: () => (m: WireBatch) => void | Promise<void>, encoder = new TermEncoder()): WebEventSink {
+  let write: ((m: WireBatch) => void | Promise<void>) | null = null;
   const chain = new CommitChain();
   return {
-    batchRows: SQLITE_BATCH_ROWS,
+    batchRows,
     copiesBatch: true,
     commit(libraryId, sourceId, batch, cp) {
       const message = encodeBatch(encoder, 0, libraryId, sourceId, batch, cp);
-      return chain.then(() => {
-        if (write === null) {
-          tuneWriter(db);
-          write = sqliteWriter(db);
-        }
-        write(message);
-      });
+      return chain.then(() => (write ??= openWriter())(message));
     },
     async release() {
       await chain.settled();
@@ -396,6 +393,12 @@ function inlineSqliteSink(db: import('better-sqlite3').Database, encoder = new T
       encoder.reset();
     },
   };
+}
+
+/** A SQLite writer on the caller's connection, tuned as the writer thread's. */
+function openSqliteWriter(db: import('better-sqlite3').Database): (m: WireBatch) => void {
+  tuneWriter(db);
+  return sqliteWriter(db);
 }
 
 // ----- the writer thread
@@ -544,8 +547,7 @@ async function runWriterThread(target: WriterTarget): Promise<void> {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    tuneWriter(db);
-    write = sqliteWriter(db);
+    write = openSqliteWriter(db);
     close = () => {
       db.close();
     };
@@ -666,28 +668,9 @@ async function resolveTerms(pool: import('pg').Pool | import('pg').PoolClient, l
  * data-modifying CTEs over unnest()ed arrays. COPY cannot skip a line that is already stored (the
  * primary key refuses it, failing the whole COPY); that only happens when something else ingested
  * the same lines since the checkpoint was read, and then the batch is written again as a single
- * statement whose INSERT … ON CONFLICT DO NOTHING skips them, as before COPY. The batch is encoded
- * when commit() is called, so the caller refills it at once.
+ * statement whose INSERT … ON CONFLICT DO NOTHING skips them, as before COPY. Writes one encoded
+ * batch, for whichever thread owns the pool; call one at a time, in order.
  */
-function postgresSink(pool: import('pg').Pool, encoder = new TermEncoder()): WebEventSink {
-  const chain = new CommitChain();
-  const write = postgresWriter(pool);
-  return {
-    batchRows: POSTGRES_BATCH_ROWS,
-    copiesBatch: true,
-    commit(libraryId, sourceId, batch, cp) {
-      const m = encodeBatch(encoder, 0, libraryId, sourceId, batch, cp);
-      return chain.then(() => write(m));
-    },
-    async release() {
-      await chain.settled();
-      chain.reset();
-      encoder.reset();
-    },
-  };
-}
-
-/** Writes one encoded batch in its own transaction, for whichever thread owns the pool; call one at a time, in order. */
 function postgresWriter(pool: import('pg').Pool): (m: WireBatch) => Promise<void> {
   const terms = new TermIds();
   const copy = new BinaryCopyWriter();
